@@ -1,0 +1,19 @@
+// distillery-bench: benchmarks that print numbers (never timed tests). Each measures ours beside a peer on the
+// same machine in the same run and reports the ratio.
+#pragma once
+#include <QtCore/QJsonObject>
+#include <QtCore/QStringList>
+#include <QtCore/QTextStream>
+
+namespace distillery::bench {
+
+struct BenchContext {
+  QStringList args;  // the benchmark's own arguments
+  QTextStream& out;
+  QJsonObject results;  // written to --json FILE at the end
+};
+
+// Metric inserts per second into the indexed metrics table, beside Python's sqlite3 module.
+int storeBench(BenchContext& ctx);
+
+}  // namespace distillery::bench

@@ -1,0 +1,70 @@
+# Project-wide compile settings and the one-line test helper.
+
+# Applied to every target of ours: keywords off (Qt's `slots` clashes with torch), no context-less connects,
+# warnings on.
+function(distillery_target_defaults target)
+  target_compile_definitions(${target} PRIVATE QT_NO_KEYWORDS QT_NO_CONTEXTLESS_CONNECT
+                                               QT_NO_CAST_FROM_BYTEARRAY QT_USE_QSTRINGBUILDER)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter)
+  if(DISTILLERY_ASAN)
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  endif()
+endfunction()
+
+# Torch-heavy targets share core's precompiled header. Loading the 700 MB PCH still costs seconds, so sources
+# that do not include torch (directly or through their own header) skip it and compile in about a second.
+function(distillery_reuse_pch target)
+  if(NOT DISTILLERY_PCH)
+    return()
+  endif()
+  target_precompile_headers(${target} REUSE_FROM distillery_pch)
+  get_target_property(sources ${target} SOURCES)
+  get_target_property(dir ${target} SOURCE_DIR)
+  foreach(src ${sources})
+    if(NOT src MATCHES "\\.cpp$")
+      continue()
+    endif()
+    if(NOT IS_ABSOLUTE "${src}")
+      set(src "${dir}/${src}")
+    endif()
+    string(REGEX REPLACE "\\.cpp$" ".h" header "${src}")
+    set(hits "")
+    foreach(file ${src} ${header})
+      if(EXISTS "${file}")
+        file(STRINGS "${file}" found REGEX "^#include [<\"](torch|ATen|c10)/")
+        list(APPEND hits ${found})
+      endif()
+    endforeach()
+    if(NOT hits)
+      set_source_files_properties(${src} TARGET_DIRECTORY ${target} PROPERTIES SKIP_PRECOMPILE_HEADERS ON)
+    endif()
+  endforeach()
+endfunction()
+
+# distillery_add_test(NAME tst_store SOURCES tst_store.cpp [LIBS ...] [LABELS gui gpu] [TIMEOUT s])
+# One Qt Test executable registered with ctest; `gui` tests run offscreen.
+function(distillery_add_test)
+  cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+  if("gui" IN_LIST T_LABELS AND NOT DISTILLERY_GUI)
+    return()
+  endif()
+  add_executable(${T_NAME} ${T_SOURCES})
+  target_link_libraries(${T_NAME} PRIVATE Qt6::Test distillery_core ${T_LIBS})
+  target_include_directories(${T_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/tests/common)
+  distillery_target_defaults(${T_NAME})
+  distillery_reuse_pch(${T_NAME})
+  add_test(NAME ${T_NAME} COMMAND ${T_NAME})
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 600)
+  endif()
+  set(env "DISTILLERY_FIXTURES_DEFAULT=${DISTILLERY_FIXTURES_DIR}"
+          "DISTILLERY_TEST_DATA=${PROJECT_SOURCE_DIR}/tests/data")
+  if("gui" IN_LIST T_LABELS)
+    list(APPEND env "QT_QPA_PLATFORM=offscreen")
+  endif()
+  set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT}
+                       ENVIRONMENT "${env}")
+endfunction()
+
+get_filename_component(DISTILLERY_FIXTURES_DIR "${PROJECT_SOURCE_DIR}/../shared/fixtures" ABSOLUTE)

@@ -1,0 +1,41 @@
+// What every distillery-cli command receives: its arguments (after the command name), the streams, and the
+// global options. Commands throw UsageError for wrong use and Error for failures; Cli maps them to exit codes.
+#pragma once
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QJsonObject>
+#include <QtCore/QStringList>
+#include <QtCore/QTextStream>
+
+#include <functional>
+
+namespace distillery::cli {
+
+struct Context {
+  QStringList args;        // the command's own arguments, first one is the command path ("workspace init")
+  QTextStream& out;
+  QTextStream& err;
+  QTextStream& in;
+  bool json = false;       // --json: machine-readable output on stdout
+  int threads = 0;         // --threads N (0: all usable cores)
+
+  // Prints obj as one JSON line (with --json) or as "key: value" lines for people.
+  void print(const QJsonObject& obj) const;
+};
+
+struct Command {
+  QString name;                               // "workspace", "demo", ...
+  QString summary;                            // one line for `distillery-cli --help`
+  std::function<int(Context&)> run;
+};
+
+// Parses ctx.args with parser (adding --help); throws UsageError with the parser's message on bad input.
+// Returns false when --help was asked and printed.
+bool parseOrThrow(QCommandLineParser& parser, Context& ctx, const QString& usage);
+
+// All commands in the order `--help` lists them. Each lives in its own file under core/cli/.
+QList<Command> commands();
+Command workspaceCommand();
+Command demoCommand();
+Command versionCommand();
+
+}  // namespace distillery::cli

@@ -1,0 +1,135 @@
+#include "store/Schema.h"
+
+namespace distillery::schema {
+
+// Kinds and statuses are validated in code (JobKind.h) rather than with CHECK constraints, so later kinds need
+// no table rebuild. Times are ISO-8601 UTC text; wall_time in metrics is seconds since the job started.
+static const QStringList kVersion1 = {
+    QStringLiteral("CREATE TABLE schema_version (version INTEGER NOT NULL)"),
+    QStringLiteral("INSERT INTO schema_version (version) VALUES (0)"),
+    QStringLiteral("CREATE TABLE workspace (key TEXT PRIMARY KEY, value TEXT NOT NULL)"),
+    QStringLiteral(
+        "CREATE TABLE models ("
+        " id INTEGER PRIMARY KEY,"
+        " name TEXT NOT NULL,"
+        " path TEXT NOT NULL,"
+        " role TEXT NOT NULL DEFAULT 'student',"   // teacher | student | other
+        " architecture TEXT,"                       // config.json architectures[0]
+        " params INTEGER,"                          // parameter count
+        " dtype TEXT,"                              // torch_dtype / dtype of the checkpoint
+        " vocab_size INTEGER,"
+        " tokenizer_path TEXT,"
+        " config_json TEXT,"                        // config.json verbatim, for provenance
+        " added_at TEXT NOT NULL)"),
+    QStringLiteral(
+        "CREATE TABLE datasets ("
+        " id INTEGER PRIMARY KEY,"
+        " name TEXT NOT NULL,"
+        " path TEXT NOT NULL,"
+        " schema TEXT,"                             // text | alpaca | sharegpt | messages | prompt_completion
+        " rows INTEGER,"
+        " sha256 TEXT,"
+        " parent_id INTEGER REFERENCES datasets(id) ON DELETE SET NULL,"  // derived from (cleaned, split, ...)
+        " settings_json TEXT,"                      // how it was derived
+        " stats_json TEXT,"
+        " created_at TEXT NOT NULL)"),
+    QStringLiteral(
+        "CREATE TABLE jobs ("
+        " id INTEGER PRIMARY KEY,"
+        " kind TEXT NOT NULL,"                      // distill | lora | full_ft | quantize | eval | sweep | data
+        " name TEXT,"
+        " config_json TEXT NOT NULL,"               // the job description verbatim
+        " status TEXT NOT NULL DEFAULT 'queued',"   // queued | running | paused | succeeded | failed | cancelled | interrupted
+        " parent_id INTEGER REFERENCES jobs(id) ON DELETE CASCADE,"  // sweep trial -> sweep
+        " device TEXT,"
+        " progress REAL NOT NULL DEFAULT 0,"
+        " output_dir TEXT,"
+        " error TEXT,"
+        " created_at TEXT NOT NULL,"
+        " started_at TEXT,"
+        " finished_at TEXT)"),
+    QStringLiteral("CREATE INDEX jobs_status ON jobs(status)"),
+    QStringLiteral(
+        "CREATE TABLE metrics ("
+        " job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,"
+        " step INTEGER NOT NULL,"
+        " name TEXT NOT NULL,"                      // loss, loss_ce, loss_kd, lr, grad_norm, val_loss, ...
+        " value REAL NOT NULL,"
+        " wall_time REAL NOT NULL)"),
+    QStringLiteral("CREATE INDEX metrics_job_name_step ON metrics(job_id, name, step)"),
+};
+
+static const QStringList kVersion2 = {
+    QStringLiteral(
+        "CREATE TABLE checkpoints ("
+        " id INTEGER PRIMARY KEY,"
+        " job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,"
+        " step INTEGER NOT NULL,"
+        " path TEXT NOT NULL,"
+        " val_loss REAL,"
+        " is_best INTEGER NOT NULL DEFAULT 0,"
+        " created_at TEXT NOT NULL)"),
+    QStringLiteral("CREATE INDEX checkpoints_job ON checkpoints(job_id, step)"),
+    QStringLiteral(
+        "CREATE TABLE evaluations ("
+        " id INTEGER PRIMARY KEY,"
+        " job_id INTEGER REFERENCES jobs(id) ON DELETE SET NULL,"
+        " model_id INTEGER REFERENCES models(id) ON DELETE SET NULL,"
+        " model_label TEXT NOT NULL,"               // teacher, student, student+lora, student-int8, ...
+        " dataset_id INTEGER REFERENCES datasets(id) ON DELETE SET NULL,"
+        " metrics_json TEXT NOT NULL DEFAULT '{}',"  // aggregate scores
+        " created_at TEXT NOT NULL)"),
+    QStringLiteral(
+        "CREATE TABLE eval_samples ("
+        " evaluation_id INTEGER NOT NULL REFERENCES evaluations(id) ON DELETE CASCADE,"
+        " sample_index INTEGER NOT NULL,"
+        " input TEXT,"
+        " output TEXT,"
+        " reference TEXT,"
+        " scores_json TEXT NOT NULL DEFAULT '{}',"
+        " PRIMARY KEY (evaluation_id, sample_index))"),
+};
+
+static const QStringList kVersion3 = {
+    QStringLiteral(
+        "CREATE TABLE studies ("
+        " id INTEGER PRIMARY KEY,"
+        " name TEXT NOT NULL,"
+        " kind TEXT NOT NULL,"                      // rubric | pairwise
+        " rubric_json TEXT,"                        // criteria, scale and weights
+        " revealed INTEGER NOT NULL DEFAULT 0,"     // model identities shown to raters only once revealed
+        " created_at TEXT NOT NULL)"),
+    QStringLiteral(
+        "CREATE TABLE study_items ("
+        " id INTEGER PRIMARY KEY,"
+        " study_id INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE,"
+        " position INTEGER NOT NULL,"
+        " prompt TEXT NOT NULL,"
+        " output_a TEXT,"
+        " output_b TEXT,"
+        " model_a TEXT,"
+        " model_b TEXT,"
+        " swapped INTEGER NOT NULL DEFAULT 0)"),    // pairwise: shown right/left instead of left/right
+    QStringLiteral(
+        "CREATE TABLE raters ("
+        " id INTEGER PRIMARY KEY,"
+        " name TEXT NOT NULL UNIQUE,"
+        " created_at TEXT NOT NULL)"),
+    QStringLiteral(
+        "CREATE TABLE ratings ("
+        " id INTEGER PRIMARY KEY,"
+        " item_id INTEGER NOT NULL REFERENCES study_items(id) ON DELETE CASCADE,"
+        " rater_id INTEGER NOT NULL REFERENCES raters(id) ON DELETE CASCADE,"
+        " scores_json TEXT,"                        // rubric: {"relevance": 2, ...}
+        " choice TEXT,"                             // pairwise: a | b | tie | both_bad (in model order, not screen order)
+        " comment TEXT,"
+        " created_at TEXT NOT NULL,"
+        " UNIQUE (item_id, rater_id))"),
+};
+
+const QList<QStringList>& migrations() {
+  static const QList<QStringList> all = {kVersion1, kVersion2, kVersion3};
+  return all;
+}
+
+}  // namespace distillery::schema

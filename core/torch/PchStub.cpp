@@ -1,0 +1,1 @@
+// Compiles core/torch/Pch.h once; other targets reuse the result.

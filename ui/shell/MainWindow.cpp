@@ -1,0 +1,223 @@
+#include "shell/MainWindow.h"
+
+#include "common/Error.h"
+#include "runtime/Runtime.h"
+#include "shell/AboutDialog.h"
+#include "shell/AppSettings.h"
+#include "shell/PanelPage.h"
+#include "shell/SettingsDialog.h"
+#include "store/StoreModels.h"
+
+#include <QtCore/QFileInfo>
+#include <QtGui/QAction>
+#include <QtGui/QCloseEvent>
+#include <QtGui/QKeySequence>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QFileDialog>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QListWidget>
+#include <QtWidgets/QMenuBar>
+#include <QtWidgets/QMessageBox>
+#include <QtWidgets/QSplitter>
+#include <QtWidgets/QStackedWidget>
+#include <QtWidgets/QStatusBar>
+
+namespace distillery::ui {
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent),
+      sidebar_(new QListWidget(this)),
+      stack_(new QStackedWidget(this)),
+      workspaceLabel_(new QLabel(this)),
+      computeLabel_(new QLabel(this)) {
+  setObjectName(QStringLiteral("mainWindow"));
+  setWindowTitle(tr("Distillery"));
+  sidebar_->setObjectName(QStringLiteral("sidebar"));
+  sidebar_->setMaximumWidth(200);
+  sidebar_->setAccessibleName(tr("Panels"));
+  int index = 0;
+  for (const PanelInfo& info : panels()) {
+    auto* item = new QListWidgetItem(info.title, sidebar_);
+    item->setData(Qt::UserRole, info.id);
+    item->setToolTip(tr("%1 (Ctrl+%2)").arg(info.description).arg(++index));
+    stack_->addWidget(new PanelPage(info, stack_));
+  }
+  connect(sidebar_, &QListWidget::currentRowChanged, stack_, &QStackedWidget::setCurrentIndex);
+
+  auto* splitter = new QSplitter(this);
+  splitter->addWidget(sidebar_);
+  splitter->addWidget(stack_);
+  splitter->setStretchFactor(1, 1);
+  setCentralWidget(splitter);
+
+  statusBar()->addWidget(workspaceLabel_, 1);
+  statusBar()->addPermanentWidget(computeLabel_);
+  buildMenus();
+
+  restoreGeometry(AppSettings::windowGeometry());
+  restoreState(AppSettings::windowState());
+  const QString last = AppSettings::lastPanel();
+  showPanel(panelIds().contains(last) ? last : QStringLiteral("models"));
+  updateStatus();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildMenus() {
+  QMenu* file = menuBar()->addMenu(tr("&Workspace"));
+  QAction* create = file->addAction(tr("&New…"), this, &MainWindow::newWorkspaceDialog);
+  create->setShortcut(QKeySequence::New);
+  create->setToolTip(tr("Create a workspace folder that holds models, data, jobs and their results."));
+  QAction* open = file->addAction(tr("&Open…"), this, &MainWindow::openWorkspaceDialog);
+  open->setShortcut(QKeySequence::Open);
+  recentMenu_ = file->addMenu(tr("Open &Recent"));
+  rebuildRecentMenu();
+  file->addAction(tr("&Close"), this, &MainWindow::closeWorkspace);
+  file->addSeparator();
+  QAction* settings = file->addAction(tr("&Settings…"), this, &MainWindow::showSettings);
+  settings->setShortcut(QKeySequence::Preferences);
+  file->addSeparator();
+  QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+  quit->setShortcut(QKeySequence::Quit);
+
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  const QStringList ids = panelIds();
+  for (int i = 0; i < ids.size(); ++i) {
+    const QString id = ids[i];
+    QAction* a = view->addAction(sidebar_->item(i)->text(), this, [this, id] { showPanel(id); });
+    a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+  }
+
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&About Distillery"), this, &MainWindow::showAbout);
+}
+
+QStringList MainWindow::panelIds() const {
+  QStringList ids;
+  for (int i = 0; i < sidebar_->count(); ++i) ids << sidebar_->item(i)->data(Qt::UserRole).toString();
+  return ids;
+}
+
+PanelPage* MainWindow::panel(const QString& id) const {
+  const qsizetype i = panelIds().indexOf(id);
+  return i < 0 ? nullptr : static_cast<PanelPage*>(stack_->widget(int(i)));
+}
+
+QString MainWindow::currentPanel() const {
+  return sidebar_->currentItem() ? sidebar_->currentItem()->data(Qt::UserRole).toString() : QString();
+}
+
+void MainWindow::showPanel(const QString& id) {
+  const qsizetype i = panelIds().indexOf(id);
+  if (i >= 0) sidebar_->setCurrentRow(int(i));
+}
+
+bool MainWindow::openWorkspace(const QString& path, bool create) {
+  try {
+    Workspace ws = create ? Workspace::init(path) : Workspace::open(path);
+    closeWorkspace();
+    workspace_ = std::move(ws);
+    const std::pair<const char*, StoreTable> tables[] = {
+        {"models", StoreTable::Models}, {"data", StoreTable::Datasets}, {"jobs", StoreTable::Jobs}};
+    for (const auto& [id, table] : tables) {
+      QAbstractItemModel* model = makeStoreTableModel(workspace_->store(), table, this);
+      tableModels_ << model;
+      panel(QString::fromLatin1(id))->setTableModel(model);
+    }
+    AppSettings::addRecentWorkspace(workspace_->root());
+    rebuildRecentMenu();
+    lastError_.clear();
+    updateStatus();
+    Q_EMIT workspaceChanged(workspace_->root());
+    return true;
+  } catch (const Error& e) {
+    lastError_ = e.message();
+    showError(create ? tr("Cannot create the workspace") : tr("Cannot open the workspace"), lastError_);
+    return false;
+  }
+}
+
+void MainWindow::closeWorkspace() {
+  if (!workspace_) return;
+  for (const QString& id : {QStringLiteral("models"), QStringLiteral("data"), QStringLiteral("jobs")})
+    panel(id)->setTableModel(nullptr);
+  qDeleteAll(tableModels_);  // their queries hold the connection; release them before closing it
+  tableModels_.clear();
+  workspace_->store().closeThisThread();
+  workspace_.reset();
+  updateStatus();
+  Q_EMIT workspaceChanged(QString());
+}
+
+void MainWindow::rebuildRecentMenu() {
+  recentMenu_->clear();
+  const QStringList recent = AppSettings::recentWorkspaces();
+  for (const QString& path : recent)
+    recentMenu_->addAction(path, this, [this, path] {
+      if (!openWorkspace(path) && !QFileInfo::exists(path)) {
+        AppSettings::removeRecentWorkspace(path);
+        rebuildRecentMenu();
+      }
+    });
+  recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::newWorkspaceDialog() {
+  const QString dir = QFileDialog::getSaveFileName(this, tr("New workspace folder"), QString(), QString(), nullptr,
+                                                   QFileDialog::ShowDirsOnly);
+  if (!dir.isEmpty()) openWorkspace(dir, true);
+}
+
+void MainWindow::openWorkspaceDialog() {
+  const QString dir = QFileDialog::getExistingDirectory(this, tr("Open workspace folder"));
+  if (!dir.isEmpty()) openWorkspace(dir);
+}
+
+void MainWindow::showSettings() {
+  auto* dialog = new SettingsDialog(this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  connect(dialog, &QDialog::accepted, this, [this] {
+    setComputeThreads(AppSettings::computeThreads());
+    updateStatus();
+  });
+  dialog->open();
+}
+
+void MainWindow::showAbout() {
+  auto* dialog = new AboutDialog(runtimeInfo(), this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  dialog->open();
+}
+
+void MainWindow::showError(const QString& title, const QString& text) {
+  statusBar()->showMessage(text, 10000);
+  if (!errorDialogs_) return;
+  auto* box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->open();
+}
+
+void MainWindow::updateStatus() {
+  if (workspace_) {
+    workspaceLabel_->setText(tr("Workspace: %1 — %2").arg(workspace_->name(), workspace_->root()));
+    setWindowTitle(tr("%1 — Distillery").arg(workspace_->name()));
+  } else {
+    workspaceLabel_->setText(tr("No workspace open"));
+    setWindowTitle(tr("Distillery"));
+  }
+  const RuntimeInfo rt = runtimeInfo();
+  const QString device = rt.gpus.isEmpty() ? (rt.cudaAvailable ? tr("CUDA") : tr("no GPU"))
+                                           : tr("%n GPU(s)", nullptr, int(rt.gpus.size()));
+  computeLabel_->setText(tr("CPU: %1 threads · BLAS: %2 · %3").arg(rt.computeThreads).arg(rt.blas, device));
+  computeLabel_->setToolTip(rt.blasIsReference
+                                ? tr("The reference BLAS is about 28× slower; install libopenblas0-openmp.")
+                                : QString());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  AppSettings::setWindow(saveGeometry(), saveState());
+  AppSettings::setLastPanel(currentPanel());
+  event->accept();
+}
+
+}  // namespace distillery::ui

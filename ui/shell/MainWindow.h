@@ -1,0 +1,69 @@
+// The workbench window: a sidebar of panels, the workspace menu (new, open, recent), settings, About, and a
+// status bar with the workspace and the compute it runs on.
+#pragma once
+#include "store/Workspace.h"
+
+#include <QtWidgets/QMainWindow>
+
+#include <optional>
+
+class QAbstractItemModel;
+class QLabel;
+class QListWidget;
+class QMenu;
+class QStackedWidget;
+
+namespace distillery::ui {
+
+class PanelPage;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+ public:
+  explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  // Opens (migrating if needed) or, with create, initialises the workspace at path. On failure the current
+  // workspace stays open, the error is shown and returned by lastError().
+  bool openWorkspace(const QString& path, bool create = false);
+  void closeWorkspace();
+  bool hasWorkspace() const { return workspace_.has_value(); }
+  const std::optional<Workspace>& workspace() const { return workspace_; }
+  QString lastError() const { return lastError_; }
+
+  QStringList panelIds() const;
+  PanelPage* panel(const QString& id) const;
+  QString currentPanel() const;
+  void showPanel(const QString& id);
+
+  // Error dialogs are window-modal and non-blocking; tests can turn them off and read lastError().
+  void setErrorDialogsEnabled(bool on) { errorDialogs_ = on; }
+
+ Q_SIGNALS:
+  void workspaceChanged(const QString& root);
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+
+ private:
+  void buildMenus();
+  void rebuildRecentMenu();
+  void newWorkspaceDialog();
+  void openWorkspaceDialog();
+  void showSettings();
+  void showAbout();
+  void showError(const QString& title, const QString& text);
+  void updateStatus();
+
+  QListWidget* sidebar_;
+  QStackedWidget* stack_;
+  QMenu* recentMenu_ = nullptr;
+  QLabel* workspaceLabel_;
+  QLabel* computeLabel_;
+  std::optional<Workspace> workspace_;
+  QList<QAbstractItemModel*> tableModels_;
+  QString lastError_;
+  bool errorDialogs_ = true;
+};
+
+}  // namespace distillery::ui
