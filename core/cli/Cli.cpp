@@ -10,7 +10,7 @@
 
 namespace distillery::cli {
 
-QList<Command> commands() { return {workspaceCommand(), demoCommand(), versionCommand()}; }
+QList<Command> commands() { return {workspaceCommand(), demoCommand(), versionCommand(), tokenizeCommand()}; }
 
 void Context::print(const QJsonObject& obj) const {
   if (json) {

@@ -37,5 +37,6 @@ QList<Command> commands();
 Command workspaceCommand();
 Command demoCommand();
 Command versionCommand();
+Command tokenizeCommand();
 
 }  // namespace distillery::cli
