@@ -15,5 +15,7 @@ struct BenchContext {
 
 // Metric inserts per second into the indexed metrics table, beside Python's sqlite3 module.
 int storeBench(BenchContext& ctx);
+// Tokenizer encode MB/s (llama2, llama3, qwen3 fixtures), beside the JavaScript port of HF tokenizers.
+int tokenizerBench(BenchContext& ctx);
 
 }  // namespace distillery::bench

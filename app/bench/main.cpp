@@ -1,5 +1,5 @@
 // distillery-bench NAME [ARGS] [--json FILE]: runs one benchmark and prints a table; with --json also writes
-// the numbers. Benchmarks: store.
+// the numbers. Benchmarks: store, tokenizer.
 #include "Bench.h"
 #include "common/AtomicFile.h"
 #include "runtime/Runtime.h"
@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
     jsonPath = args.at(i + 1);
     args.remove(i, 2);
   }
-  const std::map<QString, std::function<int(BenchContext&)>> benches = {{QStringLiteral("store"), storeBench}};
+  const std::map<QString, std::function<int(BenchContext&)>> benches = {
+      {QStringLiteral("store"), storeBench}, {QStringLiteral("tokenizer"), tokenizerBench}};
   if (args.isEmpty() || !benches.count(args.first())) {
     out << "usage: distillery-bench NAME [ARGS] [--json FILE]\nbenchmarks:";
     for (const auto& [name, fn] : benches) out << ' ' << name;
