@@ -13,6 +13,14 @@ void PostProcessor::addSpecialTokens(std::vector<int32_t>& ids) const {
   ids.swap(out);
 }
 
+bool PostProcessor::startsWith(int32_t id) const {
+  return !items_.empty() && !items_.front().sequence && !items_.front().ids.empty() && items_.front().ids.front() == id;
+}
+
+bool PostProcessor::endsWith(int32_t id) const {
+  return !items_.empty() && !items_.back().sequence && !items_.back().ids.empty() && items_.back().ids.back() == id;
+}
+
 QString PostProcessor::describe(const std::function<QString(int32_t)>& tokenOf) const {
   if (items_.empty()) return QStringLiteral("$A");
   QStringList parts;

@@ -17,6 +17,9 @@ class PostProcessor {
 
   // Adds the special tokens of a single sequence around ids.
   void addSpecialTokens(std::vector<int32_t>& ids) const;
+  // Whether the template puts id first / last (false when it adds nothing there).
+  bool startsWith(int32_t id) const;
+  bool endsWith(int32_t id) const;
   // A short description for summaries: "<s> $A", "$A".
   QString describe(const std::function<QString(int32_t)>& tokenOf) const;
 

@@ -131,19 +131,16 @@ Tokenizer Tokenizer::fromFiles(const QString& tokenizerJson, const QString& toke
 
   Tokenizer t;
   t.d_ = d;
-  // transformers' Llama-style tokenizers rebuild the post-processor from add_bos_token/add_eos_token.
+  // transformers' Llama-style tokenizers rebuild the post-processor from add_bos_token/add_eos_token; a flag
+  // the config leaves out keeps what tokenizer.json's post-processor does.
   const JsonAt addBos = config[QStringLiteral("add_bos_token")], addEos = config[QStringLiteral("add_eos_token")];
   if (!addBos.isMissing() || !addEos.isMissing()) {
-    std::optional<int32_t> bos, eos;
-    if (addBos.boolOr(false)) {
-      bos = t.tokenToId(d->bos);
-      if (d->bos.isEmpty() || !bos) addBos.fail(QStringLiteral("needs a bos_token that the vocabulary has"));
-    }
-    if (addEos.boolOr(false)) {
-      eos = t.tokenToId(d->eos);
-      if (d->eos.isEmpty() || !eos) addEos.fail(QStringLiteral("needs an eos_token that the vocabulary has"));
-    }
-    d->post = PostProcessor::bosEos(bos, eos);
+    const std::optional<int32_t> bos = t.bosId(), eos = t.eosId();
+    const bool wantBos = addBos.boolOr(bos && d->post.startsWith(*bos));
+    const bool wantEos = addEos.boolOr(eos && d->post.endsWith(*eos));
+    if (wantBos && !bos) addBos.fail(QStringLiteral("needs a bos_token that the vocabulary has"));
+    if (wantEos && !eos) addEos.fail(QStringLiteral("needs an eos_token that the vocabulary has"));
+    d->post = PostProcessor::bosEos(wantBos ? bos : std::nullopt, wantEos ? eos : std::nullopt);
   }
 
   const JsonAt chat = config[QStringLiteral("chat_template")];

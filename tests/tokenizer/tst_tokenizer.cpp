@@ -15,7 +15,9 @@
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include <atomic>
 #include <map>
+#include <thread>
 
 using namespace distillery;
 
@@ -152,6 +154,8 @@ class TstTokenizer : public QObject {
   void addedTokenFlags();
   void mergesAsPairsAndStrings();
   void byteFallbackDecoding();
+  void bosEosFromConfig();
+  void concurrentEncode();
   void badInput_data();
   void badInput();
   void missingFiles();
@@ -366,6 +370,56 @@ void TstTokenizer::byteFallbackDecoding() {
   const std::vector<int32_t> ids = llama2.encode(QStringLiteral("🤖"));
   QCOMPARE(ids, (std::vector<int32_t>{28705, byte(0xF0), byte(0x9F), byte(0xA4), byte(0x96)}));
   QCOMPARE(llama2.decode(ids), QStringLiteral("🤖"));
+}
+
+// transformers' add_bos_token/add_eos_token replace the post-processor; a flag left out keeps the template's.
+void TstTokenizer::bosEosFromConfig() {
+  QJsonObject json = smallTokenizer(QStringLiteral("ab"));
+  const auto special = [](int id, const char* content) {
+    return QJsonObject{{QStringLiteral("id"), id}, {QStringLiteral("content"), QLatin1String(content)},
+                       {QStringLiteral("normalized"), false}, {QStringLiteral("special"), true}};
+  };
+  json.insert(QStringLiteral("added_tokens"), QJsonArray{special(10, "<s>"), special(11, "</s>")});
+  json.insert(QStringLiteral("post_processor"),
+              QJsonObject{{QStringLiteral("type"), QStringLiteral("TemplateProcessing")},
+                          {QStringLiteral("single"),
+                           QJsonArray{QJsonObject{{QStringLiteral("SpecialToken"), QJsonObject{{QStringLiteral("id"), QStringLiteral("<s>")}}}},
+                                      QJsonObject{{QStringLiteral("Sequence"), QJsonObject{{QStringLiteral("id"), QStringLiteral("A")}}}}}},
+                          {QStringLiteral("special_tokens"),
+                           QJsonObject{{QStringLiteral("<s>"), QJsonObject{{QStringLiteral("id"), QStringLiteral("<s>")},
+                                                                           {QStringLiteral("ids"), QJsonArray{10}}}}}}});
+  QTemporaryDir dir;
+  const auto encoded = [&](const QByteArray& config) {
+    writeTokenizer(dir, json, config);
+    if (config.isEmpty()) QFile::remove(dir.filePath(QStringLiteral("tokenizer_config.json")));
+    return Tokenizer::fromDirectory(dir.path()).encode(QStringLiteral("ab"), true);
+  };
+  QCOMPARE(encoded({}), (std::vector<int32_t>{10, 0, 1}));
+  QCOMPARE(encoded(R"({"bos_token": "<s>", "eos_token": "</s>", "add_eos_token": true})"), (std::vector<int32_t>{10, 0, 1, 11}));
+  QCOMPARE(encoded(R"({"bos_token": "<s>", "eos_token": "</s>", "add_bos_token": false})"), (std::vector<int32_t>{0, 1}));
+  QCOMPARE(encoded(R"({"bos_token": {"content": "<s>"}, "add_bos_token": true, "add_eos_token": false})"),
+           (std::vector<int32_t>{10, 0, 1}));
+}
+
+// One tokenizer shared by several threads gives every thread the single-threaded result.
+void TstTokenizer::concurrentEncode() {
+  const QString dir = fixturesDir() + QStringLiteral("/tokenizers/");
+  const Tokenizer& llama2 = loaded(dir + QStringLiteral("llama2"));
+  const Tokenizer& qwen3 = loaded(dir + QStringLiteral("qwen3"));
+  const QStringList texts = caseTexts();
+  std::vector<std::vector<int32_t>> want;
+  for (const QString& t : texts) want.push_back(qwen3.encode(t)), want.push_back(llama2.encode(t));
+  std::atomic<int> mismatches{0};
+  std::vector<std::thread> threads;
+  for (int k = 0; k < 4; ++k)
+    threads.emplace_back([&] {
+      for (int round = 0; round < 3; ++round)
+        for (qsizetype i = 0; i < texts.size(); ++i)
+          if (qwen3.encode(texts[i]) != want[size_t(2 * i)] || llama2.encode(texts[i]) != want[size_t(2 * i + 1)])
+            ++mismatches;
+    });
+  for (std::thread& t : threads) t.join();
+  QCOMPARE(mismatches.load(), 0);
 }
 
 void TstTokenizer::badInput_data() {
