@@ -59,7 +59,10 @@ class ByteLevel : public PreTokenizer {
     for (Piece& p : pieces) {
       const QStringView text = materialize(p, store);
       if (addPrefixSpace_ && !text.startsWith(QLatin1Char(' '))) {
-        store.push_back(QLatin1Char(' ') + text);
+        QString prefixed;
+        prefixed.reserve(text.size() + 1);
+        prefixed.append(QLatin1Char(' ')).append(text);
+        store.push_back(std::move(prefixed));
         p.text = store.back();
       }
     }
