@@ -10,7 +10,9 @@
 
 namespace distillery::cli {
 
-QList<Command> commands() { return {workspaceCommand(), demoCommand(), versionCommand(), tokenizeCommand()}; }
+QList<Command> commands() {
+  return {workspaceCommand(), demoCommand(), versionCommand(), tokenizeCommand(), templateCommand()};
+}
 
 void Context::print(const QJsonObject& obj) const {
   if (json) {

@@ -38,5 +38,6 @@ Command workspaceCommand();
 Command demoCommand();
 Command versionCommand();
 Command tokenizeCommand();
+Command templateCommand();
 
 }  // namespace distillery::cli
