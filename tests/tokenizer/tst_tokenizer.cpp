@@ -155,6 +155,8 @@ class TstTokenizer : public QObject {
   void mergesAsPairsAndStrings();
   void byteFallbackDecoding();
   void bosEosFromConfig();
+  void preTokenizers_data();
+  void preTokenizers();
   void concurrentEncode();
   void badInput_data();
   void badInput();
@@ -399,6 +401,86 @@ void TstTokenizer::bosEosFromConfig() {
   QCOMPARE(encoded(R"({"bos_token": "<s>", "eos_token": "</s>", "add_bos_token": false})"), (std::vector<int32_t>{0, 1}));
   QCOMPARE(encoded(R"({"bos_token": {"content": "<s>"}, "add_bos_token": true, "add_eos_token": false})"),
            (std::vector<int32_t>{10, 0, 1}));
+}
+
+// Pre-tokenizers seen through a vocabulary that holds the expected pieces whole (ignore_merges: a piece in the
+// vocabulary is one token), so the tokens spell out how the text was cut.
+void TstTokenizer::preTokenizers_data() {
+  QTest::addColumn<QByteArray>("pipeline");  // JSON members for tokenizer.json
+  QTest::addColumn<QString>("text");
+  QTest::addColumn<QStringList>("pieces");
+  QTest::addColumn<QString>("decoded");
+  const auto list = [](const char* s) { return QString::fromUtf8(s).split(QLatin1Char('|')); };
+  QTest::newRow("Metaspace first")
+      << QByteArray(R"("pre_tokenizer": {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "first", "split": true},
+                      "decoder": {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "first", "split": true})")
+      << "Hey  you" << list("▁Hey|▁|▁you") << "Hey  you";
+  QTest::newRow("Metaspace after special")
+      << QByteArray(R"("pre_tokenizer": {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "first", "split": true})")
+      << "<s>Hey you" << list("<s>|Hey|▁you") << "<s> Hey ▁you";  // no decoder: joined by spaces
+  QTest::newRow("Metaspace always, no split")
+      << QByteArray(R"("pre_tokenizer": {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "always", "split": false})")
+      << "<s>Hey you" << list("<s>|▁Hey▁you") << "<s> ▁Hey▁you";
+  QTest::newRow("Whitespace") << QByteArray(R"("pre_tokenizer": {"type": "Whitespace"})")
+                              << "Hello, world!!  x_1" << list("Hello|,|world|!!|x_1") << "Hello , world !! x_1";
+  QTest::newRow("WhitespaceSplit + Digits")
+      << QByteArray(R"("pre_tokenizer": {"type": "Sequence", "pretokenizers": [{"type": "WhitespaceSplit"},
+                      {"type": "Digits", "individual_digits": false}]})")
+      << "ab123 4" << list("ab|123|4") << "ab 123 4";
+  QTest::newRow("Digits individual") << QByteArray(R"("pre_tokenizer": {"type": "Digits", "individual_digits": true})")
+                                     << "ab12" << list("ab|1|2") << "ab 1 2";
+  QTest::newRow("Punctuation") << QByteArray(R"("pre_tokenizer": {"type": "Punctuation"})")
+                               << "a,b" << list("a|,|b") << "a , b";
+  QTest::newRow("Split merged with previous")
+      << QByteArray(R"("pre_tokenizer": {"type": "Split", "pattern": {"String": "-"}, "behavior": "MergedWithPrevious", "invert": false})")
+      << "ab-cd-" << list("ab-|cd-") << "ab- cd-";
+  QTest::newRow("Split removed, inverted")
+      << QByteArray(R"("pre_tokenizer": {"type": "Split", "pattern": {"Regex": "\\p{N}+"}, "behavior": "Removed", "invert": true})")
+      << "ab12cd345" << list("12|345") << "12 345";
+  QTest::newRow("normalizers")
+      << QByteArray(R"("normalizer": {"type": "Sequence", "normalizers": [{"type": "NFKC"}, {"type": "Lowercase"},
+                      {"type": "Strip", "strip_left": true, "strip_right": true},
+                      {"type": "Replace", "pattern": {"Regex": "\\s+"}, "content": " "}, {"type": "Prepend", "prepend": ">"}]},
+                      "pre_tokenizer": {"type": "WhitespaceSplit"})")
+      << "  ＡＢ\t\tcd  " << list(">ab|cd") << ">ab cd";
+  QTest::newRow("ByteLevel prefix space")
+      << QByteArray(R"("pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": true, "use_regex": true},
+                      "decoder": {"type": "ByteLevel"})")
+      << "Hi there" << list("ĠHi|Ġthere") << " Hi there";
+}
+
+void TstTokenizer::preTokenizers() {
+  QFETCH(QByteArray, pipeline);
+  QFETCH(QString, text);
+  QFETCH(QStringList, pieces);
+  QFETCH(QString, decoded);
+  QJsonObject vocab;
+  int id = 0;
+  for (const QString& p : pieces) vocab.insert(p, id++);
+  // Every byte-level character and a few plain ones, for whatever is not a whole piece.
+  for (int c = 0x21; c < 0x17F; ++c)
+    if (!vocab.contains(QString(QChar(c)))) vocab.insert(QString(QChar(c)), id++);
+  for (const char* c : {" ", "▁"})
+    if (!vocab.contains(QString::fromUtf8(c))) vocab.insert(QString::fromUtf8(c), id++);
+  QJsonParseError err{};
+  const QJsonObject members = QJsonDocument::fromJson("{" + pipeline + "}", &err).object();
+  QVERIFY2(err.error == QJsonParseError::NoError, qPrintable(err.errorString()));
+  QJsonObject json = members;
+  json.insert(QStringLiteral("model"), QJsonObject{{QStringLiteral("type"), QStringLiteral("BPE")},
+                                                   {QStringLiteral("vocab"), vocab},
+                                                   {QStringLiteral("merges"), QJsonArray()},
+                                                   {QStringLiteral("ignore_merges"), true}});
+  json.insert(QStringLiteral("added_tokens"),
+              QJsonArray{QJsonObject{{QStringLiteral("id"), 1000}, {QStringLiteral("content"), QStringLiteral("<s>")},
+                                     {QStringLiteral("normalized"), false}, {QStringLiteral("special"), true}}});
+  QTemporaryDir dir;
+  writeTokenizer(dir, json);
+  const Tokenizer tok = Tokenizer::fromDirectory(dir.path());
+  QStringList got;
+  const std::vector<int32_t> ids = tok.encode(text);
+  for (int32_t i : ids) got << tok.idToToken(i);
+  QCOMPARE(got, pieces);
+  QCOMPARE(tok.decode(ids), decoded);
 }
 
 // One tokenizer shared by several threads gives every thread the single-threaded result.
