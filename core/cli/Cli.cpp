@@ -71,6 +71,7 @@ int run(const QStringList& argv, QTextStream& out, QTextStream& err, QTextStream
         QString value;
         if (a.contains(QLatin1Char('='))) value = a.section(QLatin1Char('='), 1);
         else if (i + 1 < argv.size()) value = argv[++i];
+        if (value.isEmpty()) throw UsageError(QStringLiteral("--threads needs a value: a whole number from 1 to 1024"));
         bool ok = false;
         threads = value.toInt(&ok);
         if (!ok || threads < 1 || threads > 1024)
