@@ -99,16 +99,16 @@ Tokenizer Tokenizer::fromDirectory(const QString& dir) {
   if (!QFileInfo(dir).isDir()) throw Error(dir, {}, {}, QStringLiteral("is not a folder"));
   const QDir d(dir);
   const QString config = d.filePath(QStringLiteral("tokenizer_config.json"));
-  Tokenizer t = fromFiles(d.filePath(QStringLiteral("tokenizer.json")), QFileInfo::exists(config) ? config : QString());
-  const QString jinja = d.filePath(QStringLiteral("chat_template.jinja"));
-  if (t.d_->chatTemplate.isEmpty() && QFileInfo::exists(jinja)) {
-    auto impl = std::const_pointer_cast<Impl>(t.d_);
-    impl->chatTemplate = QString::fromUtf8(readFile(jinja));
-  }
-  return t;
+  return load(d.filePath(QStringLiteral("tokenizer.json")), QFileInfo::exists(config) ? config : QString(),
+              d.filePath(QStringLiteral("chat_template.jinja")));
 }
 
 Tokenizer Tokenizer::fromFiles(const QString& tokenizerJson, const QString& tokenizerConfigJson) {
+  return load(tokenizerJson, tokenizerConfigJson, QString());
+}
+
+Tokenizer Tokenizer::load(const QString& tokenizerJson, const QString& tokenizerConfigJson,
+                          const QString& chatTemplateFile) {
   auto d = std::make_shared<Impl>();
   d->path = tokenizerJson;
   const JsonAt root(tokenizerJson, {}, readJsonObject(tokenizerJson));
@@ -156,6 +156,8 @@ Tokenizer Tokenizer::fromFiles(const QString& tokenizerJson, const QString& toke
   } else if (!chat.isMissing()) {
     chat.fail(QStringLiteral("must be a string or a list of {name, template}"));
   }
+  if (d->chatTemplate.isEmpty() && !chatTemplateFile.isEmpty() && QFileInfo::exists(chatTemplateFile))
+    d->chatTemplate = QString::fromUtf8(readFile(chatTemplateFile));
 
   d->pipeline = QJsonObject{
       {QStringLiteral("normalizer"), describe(root[QStringLiteral("normalizer")].value())},

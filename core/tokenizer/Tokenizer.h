@@ -67,6 +67,8 @@ class Tokenizer {
 
  private:
   struct Impl;
+  // chatTemplateFile: read when the config has no chat_template and the file exists.
+  static Tokenizer load(const QString& tokenizerJson, const QString& tokenizerConfigJson, const QString& chatTemplateFile);
   std::shared_ptr<const Impl> d_;
   const Impl& impl() const;
 };

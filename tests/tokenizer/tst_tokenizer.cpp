@@ -610,6 +610,14 @@ void TstTokenizer::missingFiles() {
   writeTokenizer(dir, smallTokenizer(QStringLiteral("ab")),
                  R"({"chat_template": [{"name": "tool_use", "template": "T"}, {"name": "default", "template": "D"}]})");
   QCOMPARE(Tokenizer::fromDirectory(dir.path()).chatTemplate(), QStringLiteral("D"));
+  // Newer transformers save the template beside the config.
+  writeTokenizer(dir, smallTokenizer(QStringLiteral("ab")), R"({"bos_token": null})");
+  QFile jinja(dir.filePath(QStringLiteral("chat_template.jinja")));
+  QVERIFY(jinja.open(QIODevice::WriteOnly));
+  jinja.write("{{ messages }}");
+  jinja.close();
+  QCOMPARE(Tokenizer::fromDirectory(dir.path()).chatTemplate(), QStringLiteral("{{ messages }}"));
+  QCOMPARE(Tokenizer::fromFiles(dir.filePath(QStringLiteral("tokenizer.json"))).chatTemplate(), QString());
 
   QCOMPARE(errorOf([] { Tokenizer().encode(QStringLiteral("x")); }), QStringLiteral("no tokenizer is loaded"));
 }
