@@ -132,6 +132,19 @@ class Metaspace : public Decoder {
   bool dropInFirst_;
 };
 
+// BPE models with an end-of-word suffix ("</w>"): the suffix becomes a space, except in the last token.
+class BpeSuffix : public Decoder {
+ public:
+  explicit BpeSuffix(QString suffix) : suffix_(std::move(suffix)) {}
+  void decodeChain(std::vector<QString>& tokens) const override {
+    for (size_t i = 0; i < tokens.size(); ++i)
+      tokens[i].replace(suffix_, i + 1 == tokens.size() ? QString() : QStringLiteral(" "));
+  }
+
+ private:
+  QString suffix_;
+};
+
 class Sequence : public Decoder {
  public:
   explicit Sequence(std::vector<std::unique_ptr<Decoder>> parts) : parts_(std::move(parts)) {}
@@ -169,6 +182,7 @@ std::unique_ptr<Decoder> Decoder::fromJson(const JsonAt& j) {
     }
     return std::make_unique<Metaspace>(j[QStringLiteral("replacement")].character(), prepends);
   }
+  if (type == QLatin1String("BPEDecoder")) return std::make_unique<BpeSuffix>(j[QStringLiteral("suffix")].stringOr(QStringLiteral("</w>")));
   if (type == QLatin1String("Sequence")) {
     const JsonAt list = j[QStringLiteral("decoders")];
     std::vector<std::unique_ptr<Decoder>> parts;

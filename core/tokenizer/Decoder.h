@@ -1,4 +1,5 @@
-// tokenizer.json's "decoder": ByteLevel, ByteFallback, Fuse, Strip, Replace, Metaspace and Sequence of them.
+// tokenizer.json's "decoder": ByteLevel, ByteFallback, Fuse, Strip, Replace, Metaspace, BPEDecoder and Sequence
+// of them.
 // Each works on the list of token strings; decode() joins what the chain leaves.
 #pragma once
 #include "tokenizer/TokenizerJson.h"

@@ -443,6 +443,9 @@ void TstTokenizer::preTokenizers_data() {
                       {"type": "Replace", "pattern": {"Regex": "\\s+"}, "content": " "}, {"type": "Prepend", "prepend": ">"}]},
                       "pre_tokenizer": {"type": "WhitespaceSplit"})")
       << "  ＡＢ\t\tcd  " << list(">ab|cd") << ">ab cd";
+  QTest::newRow("BPEDecoder suffix")
+      << QByteArray(R"("pre_tokenizer": {"type": "WhitespaceSplit"}, "decoder": {"type": "BPEDecoder", "suffix": "_"})")
+      << "ab_ cd_" << list("ab_|cd_") << "ab cd";
   QTest::newRow("ByteLevel prefix space")
       << QByteArray(R"("pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": true, "use_regex": true},
                       "decoder": {"type": "ByteLevel"})")
