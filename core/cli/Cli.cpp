@@ -11,7 +11,8 @@
 namespace distillery::cli {
 
 QList<Command> commands() {
-  return {workspaceCommand(), demoCommand(), versionCommand(), tokenizeCommand(), templateCommand()};
+  return {workspaceCommand(), demoCommand(), versionCommand(), tokenizeCommand(), templateCommand(),
+          inspectCommand(), logitsCommand(), generateCommand()};
 }
 
 void Context::print(const QJsonObject& obj) const {

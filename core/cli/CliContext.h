@@ -39,5 +39,8 @@ Command demoCommand();
 Command versionCommand();
 Command tokenizeCommand();
 Command templateCommand();
+Command inspectCommand();
+Command logitsCommand();
+Command generateCommand();
 
 }  // namespace distillery::cli
