@@ -24,7 +24,8 @@ struct GenerateOptions {
   double temperature = 0.7;             // > 0; divides the logits
   int64_t topK = 0;                     // keep the k most likely tokens; 0: off
   double topP = 0.9;                    // keep the most likely tokens up to this probability mass; 1: off
-  double repetitionPenalty = 1.2;       // ids seen in the row (prompt included): s>0 → s/r, else s·r; 1: off
+  double repetitionPenalty = 1.2;       // ids seen in the row (prompt included): s>0 → s/r, else s·r; 1: off.
+                                        // Left padding is not counted (transformers counts the pad id too)
   int64_t maxNewTokens = 512;           // new tokens per row at most
   uint64_t seed = 0;                    // the sampler's generator (on the CPU, so devices draw alike)
   std::vector<int64_t> eosTokenIds;     // any of them ends a row (and is kept); empty: rows run to maxNewTokens
