@@ -80,6 +80,7 @@ struct Stmt {
   QString name;
   std::vector<QString> params;
   std::vector<ExprPtr> defaults;
+  bool catchVarargs = false, catchKwargs = false, catchCaller = false;  // the body reads varargs/kwargs/caller
   std::vector<Target> targets;  // With
   std::vector<ExprPtr> values;  // With
 };

@@ -550,14 +550,16 @@ Value getItem(const Value& obj, const Value& key) {
 Value getSlice(const Value& obj, const Value& startV, const Value& stopV, const Value& stepV) {
   if (obj.isUndefined()) failUndefined(obj);
   auto part = [](const Value& v) -> std::optional<qint64> {
-    if (v.isNone() || v.isUndefined()) return std::nullopt;
+    if (v.isNone()) return std::nullopt;
     if (!v.isInt() && !v.isBool())
       runtimeError(QStringLiteral("slice indices must be integers or None or have an __index__ method"));
     return v.toInt();
   };
   const bool isStr = obj.isString();
+  // Jinja slices with Python's own subscript (not the sandbox's getitem), so bad targets raise.
+  if (obj.isMapping()) runtimeError(QStringLiteral("unhashable type: 'slice'"));
   if (!isStr && !(obj.isList() && obj.listData()->kind != ListData::Iterator))
-    return Value::undefined(QStringLiteral("%1 has no element slice").arg(objectTypeRepr(obj)));
+    runtimeError(QStringLiteral("'%1' object is not subscriptable").arg(obj.typeName()));
   const std::optional<qint64> s0 = part(startV), s1 = part(stopV), st = part(stepV);
   const qint64 step = st.value_or(1);
   if (step == 0) runtimeError(QStringLiteral("slice step cannot be zero"));
@@ -596,7 +598,9 @@ Value getSlice(const Value& obj, const Value& startV, const Value& stopV, const 
 std::vector<Value> iterate(const Value& v) {
   switch (v.type()) {
     case Value::Type::Undefined: return {};
-    case Value::Type::List: return v.items();
+    case Value::Type::List:
+      if (v.listData()->pendingError) runtimeError(*v.listData()->pendingError);
+      return v.items();
     case Value::Type::String: {
       std::vector<Value> out;
       for (char32_t c : py::codePoints(v.str())) out.push_back(Value::string(QString::fromUcs4(&c, 1)));
@@ -617,11 +621,14 @@ std::vector<Value> iterate(const Value& v) {
 // ---- printf-style formatting ----
 
 QString percentFormat(const QString& fmt, const Value& args) {
+  // Python: a tuple gives the arguments; anything else is one argument, and one that supports [] (a dict,
+  // Jinja's Undefined) also serves %(key)s and lifts the "not all arguments converted" check.
   std::vector<Value> positional;
   std::shared_ptr<DictData> mapping;
+  const bool mappingLike = args.isMapping() || args.isUndefined();
   if (args.isList() && args.listData()->kind == ListData::Tuple) positional = args.items();
-  else if (args.isMapping()) mapping = args.dictData();
   else positional = {args};
+  if (args.isMapping()) mapping = args.dictData();
   size_t next = 0;
   QString out;
   for (qsizetype i = 0; i < fmt.size(); ++i) {
@@ -635,6 +642,7 @@ QString percentFormat(const QString& fmt, const Value& args) {
     if (fmt[i] == QLatin1Char('(')) {
       const qsizetype close = fmt.indexOf(QLatin1Char(')'), i);
       if (close < 0) runtimeError(QStringLiteral("incomplete format key"));
+      if (args.isUndefined()) failUndefined(args);
       if (!mapping) runtimeError(QStringLiteral("format requires a mapping"));
       const QString key = fmt.mid(i + 1, close - i - 1);
       const Value* found = mapping->find(key);
@@ -669,7 +677,6 @@ QString percentFormat(const QString& fmt, const Value& args) {
       continue;
     }
     if (!haveValue) {
-      if (mapping) runtimeError(QStringLiteral("format requires a mapping"));
       if (next >= positional.size()) runtimeError(QStringLiteral("not enough arguments for format string"));
       v = positional[next++];
     }
@@ -710,7 +717,7 @@ QString percentFormat(const QString& fmt, const Value& args) {
     }
     out += text;
   }
-  if (!mapping && next < positional.size())
+  if (!mappingLike && next < positional.size())
     runtimeError(QStringLiteral("not all arguments converted during string formatting"));
   return out;
 }
@@ -739,7 +746,29 @@ Builtin filterStatus(const QString& name) {
   return Builtin::Unknown;
 }
 
+static Value applyFilterNow(Interpreter& in, const QString& name, const Value& value, const CallArgs& a);
+
 Value applyFilter(Interpreter& in, const QString& name, const Value& value, const CallArgs& a) {
+  switch (filterStatus(name)) {
+    case Builtin::Supported: break;
+    case Builtin::Unsupported: unsupported(QStringLiteral("filter '%1'").arg(name));
+    case Builtin::Unknown: runtimeError(QStringLiteral("No filter named '%1' found.").arg(name));
+  }
+  static const QSet<QString> generators = {QStringLiteral("map"), QStringLiteral("select"), QStringLiteral("reject"),
+                                           QStringLiteral("selectattr"), QStringLiteral("rejectattr"),
+                                           QStringLiteral("items"), QStringLiteral("unique"), QStringLiteral("batch")};
+  if (!generators.contains(name)) return applyFilterNow(in, name, value, a);
+  try {
+    return applyFilterNow(in, name, value, a);
+  } catch (const TemplateError& e) {
+    if (e.kind != TemplateError::Runtime) throw;
+    Value lazy = Value::list({}, ListData::Iterator);
+    lazy.listData()->pendingError = e.message;
+    return lazy;
+  }
+}
+
+static Value applyFilterNow(Interpreter& in, const QString& name, const Value& value, const CallArgs& a) {
   auto bind = [&](const std::vector<const char*>& names) { return a.bind(name, names); };
   auto str = [&]() { return value.toStr(); };
   auto generator = [](std::vector<Value> items) { return Value::list(std::move(items), ListData::Iterator); };
@@ -836,6 +865,11 @@ Value applyFilter(Interpreter& in, const QString& name, const Value& value, cons
     const Args p = bind({"width", "first", "blank"});
     const Value width = arg(p, 0, Value::integer(4));
     const QString indention = width.isString() ? width.str() : QString(std::max<qint64>(0, needInt(width, QStringLiteral("width"))), QLatin1Char(' '));
+    if (value.isUndefined()) failUndefined(value);
+    if (value.isList() && value.listData()->kind == ListData::List)
+      runtimeError(QStringLiteral("'list' object has no attribute 'splitlines'"));
+    if (!value.isString())
+      runtimeError(QStringLiteral("unsupported operand type(s) for +=: '%1' and 'str'").arg(value.typeName()));
     const QString s = str() + QLatin1Char('\n');
     QStringList lines = py::splitLines(s);
     QString rv;
@@ -1107,6 +1141,7 @@ Builtin testStatus(const QString& name) {
 }
 
 bool applyTest(Interpreter&, const QString& name, const Value& v, const CallArgs& a) {
+  if (testStatus(name) != Builtin::Supported) runtimeError(QStringLiteral("No test named '%1' found.").arg(name));
   auto other = [&]() {
     const Args p = a.bind(name, {"other"});
     if (!p[0]) runtimeError(QStringLiteral("test '%1' needs an argument").arg(name));
@@ -1193,6 +1228,7 @@ void installGlobals(DictData& g, const QDateTime& now) {
     if (a.positional.size() > 1) runtimeError(QStringLiteral("%1 expected at most 1 argument").arg(QLatin1String(what)));
     if (!a.positional.empty()) {
       const Value& src = a.positional[0];
+      if (src.isUndefined()) failUndefined(src);
       if (src.isMapping()) {
         d->items = src.dictData()->items;
       } else {
@@ -1209,8 +1245,10 @@ void installGlobals(DictData& g, const QDateTime& now) {
   g.set(QStringLiteral("dict"), Value::function(QStringLiteral("dict"), [makeDict](Interpreter&, const CallArgs& a) {
           return makeDict(a, DictData::Dict, "dict");
         }));
-  g.set(QStringLiteral("namespace"), Value::function(QStringLiteral("namespace"), [makeDict](Interpreter&, const CallArgs& a) {
-          return makeDict(a, DictData::Namespace, "namespace");
+  g.set(QStringLiteral("namespace"), Value::function(QStringLiteral("namespace"), [makeDict](Interpreter& in, const CallArgs& a) {
+          const Value ns = makeDict(a, DictData::Namespace, "namespace");
+          in.track(ns.dictData());
+          return ns;
         }));
   g.set(QStringLiteral("raise_exception"), Value::function(QStringLiteral("raise_exception"), [](Interpreter&, const CallArgs& a) -> Value {
           const Args p = a.bind(QStringLiteral("raise_exception"), {"message"});

@@ -43,6 +43,7 @@ static bool isSequence(const Value& v) { return v.isList() && v.listData()->kind
 
 Value binaryOp(const QString& op, const Value& a, const Value& b) {
   if (a.isUndefined()) failUndefined(a);
+  if (op == QLatin1String("%") && a.isString()) return Value::string(percentFormat(a.str(), b));
   if (b.isUndefined()) failUndefined(b);
   const QChar o = op[0];
   const bool ints = (a.isInt() || a.isBool()) && (b.isInt() || b.isBool());
@@ -105,7 +106,6 @@ Value binaryOp(const QString& op, const Value& a, const Value& b) {
     }
     runtimeError(opTypes(op, a, b));
   }
-  if (op == QLatin1String("%") && a.isString()) return Value::string(percentFormat(a.str(), b));
   if (!nums) runtimeError(opTypes(op, a, b));
   if (b.toDouble() == 0) {
     if (op == QLatin1String("/")) runtimeError(ints ? QStringLiteral("division by zero") : QStringLiteral("float division by zero"));
@@ -168,6 +168,7 @@ bool contains(const Value& c, const Value& item) {
         runtimeError(QStringLiteral("'in <string>' requires string as left operand, not %1").arg(item.typeName()));
       return c.str().contains(item.str());
     case Value::Type::List:
+      if (c.listData()->pendingError) runtimeError(*c.listData()->pendingError);
       for (const Value& v : c.items())
         if (v.equals(item)) return true;
       return false;
@@ -186,6 +187,12 @@ bool contains(const Value& c, const Value& item) {
 Interpreter::Interpreter(const TemplateAst& ast, std::shared_ptr<DictData> globals, std::shared_ptr<DictData> vars)
     : ast_(ast), globals_(std::move(globals)), frame_(std::make_shared<Frame>()) {
   for (const auto& [k, v] : vars->items) frame_->vars.insert(k, v);
+}
+
+Interpreter::~Interpreter() {
+  for (const std::shared_ptr<Frame>& f : closureFrames_) f->vars.clear();
+  for (const std::weak_ptr<DictData>& w : tracked_)
+    if (const std::shared_ptr<DictData> d = w.lock()) d->items.clear();
 }
 
 QString Interpreter::render() {
@@ -305,6 +312,7 @@ Interpreter::Flow Interpreter::exec(const Stmt& s) {
       case Stmt::Macro: {
         const Stmt* macro = &s;
         std::shared_ptr<Frame> closure = frame_;
+        closureFrames_.push_back(frame_);
         frame_->vars.insert(s.name, Value::function(s.name, [macro, closure](Interpreter& in, const CallArgs& a) {
                               return in.callMacro(*macro, closure, a);
                             }));
@@ -313,6 +321,7 @@ Interpreter::Flow Interpreter::exec(const Stmt& s) {
       case Stmt::CallBlock: {
         const Stmt* block = &s;
         std::shared_ptr<Frame> closure = frame_;
+        closureFrames_.push_back(frame_);
         CallArgs args = evalArgs(*s.expr);
         args.keywords.emplace_back(QStringLiteral("caller"),
                                    Value::function(QStringLiteral("caller"), [block, closure](Interpreter& in, const CallArgs& a) {
@@ -397,7 +406,9 @@ void Interpreter::execFor(const Stmt& s) {
   for (size_t i = 0; i < items.size(); ++i) {
     FrameScope scope(frame_, frame_);
     assign(s.target, items[i]);
-    frame_->vars.insert(QStringLiteral("loop"), loopObject(items, i, changedState));
+    const Value loop = loopObject(items, i, changedState);
+    track(loop.dictData());
+    frame_->vars.insert(QStringLiteral("loop"), loop);
     if (execBody(s.body) == Flow::Break) break;
   }
 }
@@ -422,19 +433,29 @@ Value Interpreter::callMacro(const Stmt& m, const std::shared_ptr<Frame>& closur
     }
   }
   auto kwargs = std::make_shared<DictData>();
+  // Jinja's Macro.__call__: extra arguments are refused unless the body reads varargs / kwargs / caller.
+  if (!varargs.empty() && !m.catchVarargs)
+    runtimeError(QStringLiteral("macro '%1' takes not more than %2 argument(s)").arg(m.name).arg(m.params.size()));
+  bool haveCaller = false;
   for (const auto& [key, value] : args.keywords) {
     const auto it = std::find(m.params.begin(), m.params.end(), key);
-    if (it != m.params.end()) {
-      const size_t i = size_t(it - m.params.begin());
-      if (bound[i]) runtimeError(QStringLiteral("macro '%1' got multiple values for argument '%2'").arg(m.name, key));
+    const size_t i = size_t(it - m.params.begin());
+    if (it != m.params.end() && !bound[i]) {
       frame_->vars.insert(key, value);
       bound[i] = true;
-    } else if (key == QLatin1String("caller")) {
+    } else if (key == QLatin1String("caller") && m.catchCaller) {
       frame_->vars.insert(key, value);
-    } else {
+      haveCaller = true;
+    } else if (m.catchKwargs) {
       kwargs->set(key, value);
+    } else if (key == QLatin1String("caller")) {
+      runtimeError(QStringLiteral("macro '%1' was invoked with two values for the special caller argument. This is "
+                                  "most likely a bug.").arg(m.name));
+    } else {
+      runtimeError(QStringLiteral("macro '%1' takes no keyword argument '%2'").arg(m.name, key));
     }
   }
+  if (m.catchCaller && !haveCaller) frame_->vars.insert(QStringLiteral("caller"), Value::undefined(QStringLiteral("No caller defined")));
   for (size_t i = 0; i < m.params.size(); ++i) {
     if (bound[i]) continue;
     frame_->vars.insert(m.params[i], m.defaults[i] ? eval(*m.defaults[i])
@@ -478,8 +499,9 @@ Value Interpreter::evalInner(const Expr& e) {
     case Expr::Slice: {
       const Value obj = eval(*e.a);
       if (obj.isUndefined()) failUndefined(obj);
-      return getSlice(obj, e.b ? eval(*e.b) : Value::none(), e.c ? eval(*e.c) : Value::none(),
-                      e.d ? eval(*e.d) : Value::none());
+      const Value start = e.b ? eval(*e.b) : Value::none(), stop = e.c ? eval(*e.c) : Value::none(),
+                  step = e.d ? eval(*e.d) : Value::none();
+      return getSlice(obj, start, stop, step);
     }
     case Expr::Call: {
       const Value callee = eval(*e.a);

@@ -12,12 +12,20 @@ class Interpreter {
  public:
   // globals: range, namespace, raise_exception, ...; vars: the template's variables (messages, ...).
   Interpreter(const TemplateAst& ast, std::shared_ptr<DictData> globals, std::shared_ptr<DictData> vars);
+  // Empties everything that can sit in a reference cycle (a frame holding a macro that holds the frame, a
+  // namespace holding itself, ...) so that all values of the render are freed.
+  ~Interpreter();
+  Interpreter(const Interpreter&) = delete;
+  Interpreter& operator=(const Interpreter&) = delete;
 
   // Throws TemplateError with pos set to the innermost construct that failed.
   QString render();
 
   // Calls a function value (builtin, bound method or macro) the way Jinja does.
   Value call(const Value& callee, const CallArgs& args);
+
+  // Registers a mutable object (namespace, loop) to be emptied when the render ends.
+  void track(const std::shared_ptr<DictData>& d) { tracked_.push_back(d); }
 
   struct Frame {
     std::shared_ptr<Frame> parent;
@@ -44,6 +52,8 @@ class Interpreter {
   std::shared_ptr<Frame> frame_;
   QString* out_ = nullptr;
   int callDepth_ = 0;
+  std::vector<std::shared_ptr<Frame>> closureFrames_;  // frames captured by macros and call blocks
+  std::vector<std::weak_ptr<DictData>> tracked_;
 };
 
 // Python's binary operators and comparisons on template values.

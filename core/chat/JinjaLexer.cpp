@@ -103,6 +103,7 @@ class Lexer {
   }
 
   bool rawBody(qsizetype openedAt, bool lineStarting) {
+    if (pos_ >= n_) return false;  // Jinja's lexer stops quietly when the text ends right after the tag
     for (qsizetype k = pos_; k + 1 < n_; ++k) {
       if (!startsWith(k, "{%")) continue;
       qsizetype j = k + 2;
@@ -124,6 +125,7 @@ class Lexer {
   }
 
   bool comment(qsizetype openedAt) {
+    if (pos_ >= n_) return false;  // as for raw: nothing after the opener is not an error in Jinja
     for (qsizetype k = pos_; k < n_; ++k) {
       qsizetype end = -1;
       if (startsWith(k, "+#}")) end = k + 3;

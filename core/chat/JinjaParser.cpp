@@ -128,6 +128,7 @@ class Parser {
 
   // Body up to one of endTags; leaves the end tag's name as the current token.
   Body statements(const QStringList& endTags, const Token& opener) {
+    skipOp(":");  // `{% if x: %}` is accepted for Python's sake, as in Jinja
     expectType(Token::BlockEnd, "'%}'");
     stack_.push_back(endTags);
     Body body = subparse(endTags);
@@ -277,12 +278,14 @@ class Parser {
     loopDepth_ = 0;
     s->body = statementsDrop({QStringLiteral("endmacro")}, opener);
     loopDepth_ = savedLoops;
+    markSpecialNames(*s);
     return s;
   }
 
   StmtPtr parseCallBlock() {
     const Token& opener = next();
     auto s = makeStmt(Stmt::CallBlock, opener.pos);
+    s->name = QStringLiteral("caller");
     if (isOp("(")) parseSignature(*s);
     s->expr = parseExpression(true);
     if (s->expr->kind != Expr::Call) fail(opener, QStringLiteral("needs a macro call"));
@@ -290,6 +293,7 @@ class Parser {
     loopDepth_ = 0;
     s->body = statementsDrop({QStringLiteral("endcall")}, opener);
     loopDepth_ = savedLoops;
+    markSpecialNames(*s);
     return s;
   }
 
@@ -324,6 +328,34 @@ class Parser {
     }
     s->expr = std::move(tuple);
     return s;
+  }
+
+  // Which of varargs / kwargs / caller a macro body reads (Jinja lets extra arguments through only then).
+  static void findNames(const Expr* e, Stmt& m) {
+    if (!e) return;
+    if (e->kind == Expr::Name) {
+      m.catchVarargs |= e->name == QLatin1String("varargs");
+      m.catchKwargs |= e->name == QLatin1String("kwargs");
+      m.catchCaller |= e->name == QLatin1String("caller");
+    }
+    for (const Expr* c : {e->a.get(), e->b.get(), e->c.get(), e->d.get()}) findNames(c, m);
+    for (const ExprPtr& c : e->args) findNames(c.get(), m);
+    for (const auto& [k, c] : e->kwargs) findNames(c.get(), m);
+  }
+  static void findNames(const Body& body, Stmt& m) {
+    for (const StmtPtr& s : body) {
+      for (const Expr* e : {s->expr.get(), s->cond.get()}) findNames(e, m);
+      for (const ExprPtr& e : s->conds) findNames(e.get(), m);
+      for (const ExprPtr& e : s->defaults) findNames(e.get(), m);
+      for (const ExprPtr& e : s->values) findNames(e.get(), m);
+      for (const Body& b : s->bodies) findNames(b, m);
+      findNames(s->body, m);
+      findNames(s->elseBody, m);
+    }
+  }
+  static void markSpecialNames(Stmt& m) {
+    findNames(m.body, m);
+    for (const ExprPtr& d : m.defaults) findNames(d.get(), m);
   }
 
   // ---- expressions ----
@@ -682,13 +714,6 @@ class Parser {
       startInline = false;
       const qsizetype pos = cur().pos;
       const QString name = dottedName();
-      switch (filterStatus(name)) {
-        case Builtin::Supported: break;
-        case Builtin::Unsupported: unsupported(QStringLiteral("filter '%1'").arg(name), pos);
-        case Builtin::Unknown:
-          throw TemplateError(TemplateError::Syntax, QStringLiteral("filter '%1'").arg(name),
-                              QStringLiteral("is not a known filter"), pos);
-      }
       auto e = make(Expr::Filter, pos);
       e->a = std::move(node);
       e->name = name;
@@ -704,14 +729,7 @@ class Parser {
     const bool negated = skipName("not");
     const qsizetype pos = cur().pos;
     const QString name = dottedName();
-    switch (testStatus(name)) {
-      case Builtin::Supported: break;
-      case Builtin::Unsupported: unsupported(QStringLiteral("test '%1'").arg(name), pos);
-      case Builtin::Unknown:
-        throw TemplateError(TemplateError::Syntax, QStringLiteral("test '%1'").arg(name),
-                            QStringLiteral("is not a known test"), pos);
-    }
-    auto e = make(Expr::Test, is.pos);
+    auto e = make(Expr::Test, pos);
     e->a = std::move(node);
     e->name = name;
     const Token& t = cur();
@@ -736,6 +754,67 @@ class Parser {
   std::vector<QStringList> stack_;  // end tags of the open blocks, innermost last
 };
 
+// Jinja refuses unknown filters and tests when it compiles a template, except inside {% if %} and inline
+// `a if b else c`, where the check waits until the filter is actually called (Jinja 3.0+). Filters Jinja has
+// but this interpreter lacks are treated the same way, so a template whose unsupported filter sits in a
+// branch never taken (say, only with tools) still renders.
+void checkNames(const Expr* e, bool soft) {
+  if (!e) return;
+  if (e->kind == Expr::Filter || e->kind == Expr::Test) {
+    const bool filter = e->kind == Expr::Filter;
+    const Builtin status = filter ? filterStatus(e->name) : testStatus(e->name);
+    const QString construct = QStringLiteral("%1 '%2'").arg(filter ? QStringLiteral("filter") : QStringLiteral("test"), e->name);
+    if (status == Builtin::Unsupported && !soft) unsupported(construct, e->pos);
+    if (status == Builtin::Unknown && !soft)
+      throw TemplateError(TemplateError::Syntax, construct,
+                          QStringLiteral("is not a known %1").arg(filter ? QStringLiteral("filter") : QStringLiteral("test")),
+                          e->pos);
+  }
+  if (e->kind == Expr::CondExpr) soft = true;
+  for (const Expr* child : {e->a.get(), e->b.get(), e->c.get(), e->d.get()}) checkNames(child, soft);
+  for (const ExprPtr& child : e->args) checkNames(child.get(), soft);
+  for (const auto& [key, child] : e->kwargs) checkNames(child.get(), soft);
+}
+
+void checkNames(const Body& body, bool soft) {
+  for (const StmtPtr& s : body) {
+    switch (s->kind) {
+      case Stmt::If:
+        for (const ExprPtr& c : s->conds) checkNames(c.get(), true);
+        for (const Body& b : s->bodies) checkNames(b, true);
+        checkNames(s->elseBody, true);
+        break;
+      case Stmt::For:
+        checkNames(s->expr.get(), soft);
+        checkNames(s->cond.get(), false);
+        checkNames(s->body, false);
+        checkNames(s->elseBody, false);
+        break;
+      case Stmt::CallBlock:
+        checkNames(s->expr.get(), soft);
+        [[fallthrough]];
+      case Stmt::Macro:
+        for (const ExprPtr& d : s->defaults) checkNames(d.get(), false);
+        checkNames(s->body, false);
+        break;
+      case Stmt::With:
+        for (const ExprPtr& v : s->values) checkNames(v.get(), soft);
+        checkNames(s->body, false);
+        break;
+      case Stmt::SetBlock:
+      case Stmt::FilterBlock:
+        checkNames(s->expr.get(), false);
+        checkNames(s->body, false);
+        break;
+      case Stmt::Scope:
+        checkNames(s->body, false);
+        break;
+      default:
+        checkNames(s->expr.get(), soft);
+    }
+  }
+}
+
 }  // namespace
 
 std::shared_ptr<const TemplateAst> parseTemplate(const QString& source) {
@@ -743,6 +822,7 @@ std::shared_ptr<const TemplateAst> parseTemplate(const QString& source) {
   ast->source = normalizeTemplateSource(source);
   Parser parser(tokenize(ast->source));
   ast->body = parser.parse();
+  checkNames(ast->body, false);
   return ast;
 }
 

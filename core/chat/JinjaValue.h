@@ -40,6 +40,9 @@ struct ListData {
   enum Kind { List, Tuple, Iterator };
   std::vector<Value> items;
   Kind kind = List;
+  // Iterator only: Jinja's generator filters (map, select, ...) fail when iterated, not when applied; the
+  // error waits here until something walks the items.
+  std::optional<QString> pendingError;
 };
 
 struct DictData {

@@ -277,6 +277,16 @@ void TestChatTemplate::runtimeErrorsNameTheLine() {
     QCOMPARE(e.message(), QStringLiteral("/models/x/tokenizer_config.json: chat_template failed at line 2:20: "
                                          "'str object' has no attribute 'nope'"));
   }
+  // A filter Jinja has but we lack, in a branch: the template loads (as in Jinja, where such names are only
+  // checked when reached) and fails only when the branch runs, naming the filter.
+  const ChatTemplate branchy(QStringLiteral("{% if tools %}\n{{ tools | groupby('type') }}{% endif %}{{ messages | length }}"));
+  QCOMPARE(branchy.render(messages, false), QStringLiteral("1"));
+  try {
+    branchy.render(messages, false, QJsonObject{{QStringLiteral("tools"), QJsonArray{1}}});
+    QFAIL("rendered");
+  } catch (const FormatError& e) {
+    QCOMPARE(e.message(), QStringLiteral("chat_template: chat_template=filter 'groupby' is not supported (line 2:12)"));
+  }
   // raise_exception() is the template refusing the messages: it reads as a problem with them.
   const ChatTemplate llama2 = loadTemplate(QStringLiteral("llama2-chat"));
   const QJsonArray twoUsers{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")}, {QStringLiteral("content"), QStringLiteral("a")}},

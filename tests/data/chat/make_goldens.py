@@ -377,7 +377,10 @@ SNIPPETS = [
      "{{ messages | map(attribute='role') | unique | join(',') }}|{{ messages[-1].role }}|{{ messages[0]['role'] }}",
      {"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"},
                    {"role": "user", "content": "c"}]}),
+    ("unknown_filter_in_untaken_branch", "{% if false %}{{ x | nosuchfilter }}{% elif 0 %}{{ y is nosuchtest }}"
+     "{% endif %}{{ 'ok' if true else z | nosuchfilter }}", {}),
     # errors: the C++ side must fail too (raise_exception messages must match exactly)
+    ("err_unknown_filter_taken", "{% if true %}{{ 1 | nosuchfilter }}{% endif %}", {}),
     ("err_raise", "{{ raise_exception('custom failure: ' ~ 42) }}", {}),
     ("err_raise_in_loop", "{% for m in messages %}{% if m.role not in ['user', 'assistant'] %}"
      "{{ raise_exception('Unsupported role: ' + m.role) }}{% endif %}{% endfor %}",
