@@ -14,6 +14,7 @@
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
+  Q_INIT_RESOURCE(resources);  // ui is a static library: its resources are registered by hand
   QApplication::setOrganizationName(QStringLiteral("Distillery"));
   QApplication::setApplicationName(QStringLiteral("distillery"));
   QApplication::setApplicationDisplayName(QStringLiteral("Distillery"));

@@ -150,6 +150,12 @@ ModelConfig ModelConfig::fromJson(const QJsonObject& json, const QString& path) 
   cfg.intermediate = in.positiveInt(QStringLiteral("intermediate_size"));
   cfg.layers = in.positiveInt(QStringLiteral("num_hidden_layers"));
   cfg.heads = in.positiveInt(QStringLiteral("num_attention_heads"));
+  // Far beyond any published model; a larger value is a damaged file, and building its module list would
+  // take minutes before the checkpoint check could refuse it.
+  constexpr int64_t kMaxLayers = 4096;
+  if (cfg.layers > kMaxLayers)
+    throw FormatError(path, QStringLiteral("num_hidden_layers"), cfg.layers,
+                      QStringLiteral("is implausibly large (at most %1)").arg(kMaxLayers));
   cfg.kvHeads = in.optionalPositiveInt(QStringLiteral("num_key_value_heads")).value_or(cfg.heads);
   if (cfg.heads % cfg.kvHeads != 0)
     throw FormatError(path, QStringLiteral("num_key_value_heads"), cfg.kvHeads,

@@ -54,7 +54,7 @@ MainWindow::MainWindow(QWidget* parent)
   statusBar()->addPermanentWidget(computeLabel_);
   buildMenus();
 
-  restoreGeometry(AppSettings::windowGeometry());
+  if (!restoreGeometry(AppSettings::windowGeometry())) resize(1100, 700);
   restoreState(AppSettings::windowState());
   const QString last = AppSettings::lastPanel();
   showPanel(panelIds().contains(last) ? last : QStringLiteral("models"));
