@@ -2,6 +2,7 @@
 
 #include "chat/JinjaBuiltins.h"
 #include "chat/JinjaError.h"
+#include "chat/JinjaObjects.h"
 #include "chat/PyText.h"
 
 #include <algorithm>
