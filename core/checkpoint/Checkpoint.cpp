@@ -55,9 +55,9 @@ CheckpointReader::CheckpointReader(const QString& dir) : dir_(dir) {
 }
 
 QStringList CheckpointReader::pickleFiles(const QString& dir) {
-  return QDir(dir).entryList({QStringLiteral("*.bin"), QStringLiteral("*.pt"), QStringLiteral("*.pth"),
-                              QStringLiteral("*.ckpt")},
-                             QDir::Files, QDir::Name);
+  return QDir(dir).entryList(
+      {QStringLiteral("*.bin"), QStringLiteral("*.pt"), QStringLiteral("*.pth"), QStringLiteral("*.ckpt")}, QDir::Files,
+      QDir::Name);
 }
 
 void CheckpointReader::openSingle(const QString& path) {

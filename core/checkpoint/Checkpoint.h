@@ -32,8 +32,8 @@ class CheckpointReader {
   explicit CheckpointReader(const QString& dir);
 
   const QString& dir() const { return dir_; }
-  QStringList files() const;      // the safetensors files read, in the order opened
-  QStringList names() const;      // all tensor names, sorted
+  QStringList files() const;  // the safetensors files read, in the order opened
+  QStringList names() const;  // all tensor names, sorted
   bool contains(const QString& name) const;
   // Throws FormatError naming the checkpoint and the tensor when absent.
   const TensorInfo& info(const QString& name) const;
@@ -47,8 +47,8 @@ class CheckpointReader {
 
  private:
   struct Entry {
-    int file = 0;                       // index into files_
-    const TensorInfo* info = nullptr;   // owned by files_[file]
+    int file = 0;                      // index into files_
+    const TensorInfo* info = nullptr;  // owned by files_[file]
   };
   const Entry& entry(const QString& name) const;
   void openSingle(const QString& path);

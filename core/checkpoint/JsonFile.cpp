@@ -178,8 +178,7 @@ QJsonObject readJsonObject(const QString& path, DuplicateKeys duplicates) {
   if (!file.open(QIODevice::ReadOnly))
     throw FormatError(path, {}, {}, QStringLiteral("cannot be read: %1").arg(file.errorString()));
   if (file.size() > kMaxJsonBytes)
-    throw FormatError(path, {}, {},
-                      QStringLiteral("is %1 bytes; a JSON file over 1 GiB is not read").arg(file.size()));
+    throw FormatError(path, {}, {}, QStringLiteral("is %1 bytes; a JSON file over 1 GiB is not read").arg(file.size()));
   const QByteArray bytes = file.readAll();
   if (file.error() != QFileDevice::NoError)
     throw FormatError(path, {}, {}, QStringLiteral("cannot be read: %1").arg(file.errorString()));

@@ -81,13 +81,27 @@ void appendJsonString(QByteArray& out, QByteArrayView utf8) {
   for (const char ch : utf8) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += "\\u00";
@@ -137,17 +151,17 @@ SafetensorsFile::SafetensorsFile(const QString& path) : path_(path), file_(std::
     throw FormatError(path, {}, {}, QStringLiteral("cannot be read: %1").arg(file_->errorString()));
   fileSize_ = file_->size();
   if (fileSize_ < 8)
-    throw FormatError(path, {}, {},
-                      QStringLiteral("is %1 bytes long; a safetensors file starts with an 8-byte header length")
-                          .arg(fileSize_));
+    throw FormatError(
+        path, {}, {},
+        QStringLiteral("is %1 bytes long; a safetensors file starts with an 8-byte header length").arg(fileSize_));
   map_ = file_->map(0, fileSize_);
   if (!map_) throw FormatError(path, {}, {}, QStringLiteral("cannot be memory-mapped: %1").arg(file_->errorString()));
 
   const auto headerBytes = qFromLittleEndian<quint64>(map_);
   if (headerBytes > kMaxSafetensorsHeaderBytes)
-    throw FormatError(path, QStringLiteral("header length"), headerBytes,
-                      QStringLiteral("is over the %1-byte limit (is this a safetensors file?)")
-                          .arg(kMaxSafetensorsHeaderBytes));
+    throw FormatError(
+        path, QStringLiteral("header length"), headerBytes,
+        QStringLiteral("is over the %1-byte limit (is this a safetensors file?)").arg(kMaxSafetensorsHeaderBytes));
   if (headerBytes > static_cast<quint64>(fileSize_ - 8))
     throw FormatError(path, QStringLiteral("header length"), headerBytes,
                       QStringLiteral("runs past the end of the file (%1 bytes; is it truncated?)").arg(fileSize_));
@@ -175,10 +189,9 @@ void SafetensorsFile::parseHeader(uint64_t headerBytes) {
   QJsonParseError error{};
   const QJsonDocument doc = QJsonDocument::fromJson(text.toByteArray(), &error);
   if (error.error != QJsonParseError::NoError)
-    throw FormatError(path_, header, {},
-                      QStringLiteral("is not valid JSON: %1 at byte %2 of the file")
-                          .arg(error.errorString())
-                          .arg(8 + error.offset));
+    throw FormatError(
+        path_, header, {},
+        QStringLiteral("is not valid JSON: %1 at byte %2 of the file").arg(error.errorString()).arg(8 + error.offset));
   if (!doc.isObject()) throw FormatError(path_, header, {}, QStringLiteral("is not a JSON object"));
   if (const std::optional<QString> dup = firstDuplicateKey(text))
     throw FormatError(path_, *dup, {},
@@ -228,7 +241,8 @@ void SafetensorsFile::parseHeader(uint64_t headerBytes) {
       if (!d) fail(badShape);
       t.shape.push_back(*d);
       // Multiplying in order, as the reference does; the second product bounds torch's contiguous strides.
-      if (__builtin_mul_overflow(numel, *d, &numel) || __builtin_mul_overflow(strideBound, std::max<int64_t>(*d, 1), &strideBound))
+      if (__builtin_mul_overflow(numel, *d, &numel) ||
+          __builtin_mul_overflow(strideBound, std::max<int64_t>(*d, 1), &strideBound))
         fail(QStringLiteral("shape %1 overflows 64 bits").arg(jsonText(shape)));
     }
     int64_t bytes = 0;
@@ -327,7 +341,8 @@ at::Tensor SafetensorsFile::tensor(std::string_view name) const {
 
 // ---------------------------------------------------------------------------------------------- writing
 
-QByteArray safetensorsHeader(const std::vector<TensorInfo>& tensorsInFileOrder, const QMap<QString, QString>& metadata) {
+QByteArray safetensorsHeader(const std::vector<TensorInfo>& tensorsInFileOrder,
+                             const QMap<QString, QString>& metadata) {
   QByteArray h = "{";
   if (!metadata.isEmpty()) {
     h += "\"__metadata__\":{";

@@ -34,17 +34,17 @@ namespace distillery {
 // refused with a message naming the dtype).
 enum class DType { F64, F32, F16, BF16, I64, I32, I16, I8, U8, Bool };
 
-QString dtypeName(DType);                                // the header spelling: "F32", "BF16", "BOOL", ...
-std::optional<DType> dtypeFromName(std::string_view);    // the inverse; nullopt for anything else
-int64_t dtypeSize(DType);                                // bytes per element
+QString dtypeName(DType);                              // the header spelling: "F32", "BF16", "BOOL", ...
+std::optional<DType> dtypeFromName(std::string_view);  // the inverse; nullopt for anything else
+int64_t dtypeSize(DType);                              // bytes per element
 c10::ScalarType toScalarType(DType);
 std::optional<DType> dtypeFromScalarType(c10::ScalarType);  // nullopt for complex, quantized, ...
 
 struct TensorInfo {
-  std::string name;             // as in the header (UTF-8)
+  std::string name;  // as in the header (UTF-8)
   DType dtype = DType::F32;
-  std::vector<int64_t> shape;   // [] for a scalar
-  int64_t begin = 0, end = 0;   // byte offsets inside the data section, end - begin = numel * dtypeSize
+  std::vector<int64_t> shape;  // [] for a scalar
+  int64_t begin = 0, end = 0;  // byte offsets inside the data section, end - begin = numel * dtypeSize
 
   int64_t numel() const;
   int64_t bytes() const { return end - begin; }
@@ -67,7 +67,7 @@ class SafetensorsFile {
   const QString& path() const { return path_; }
   // In data-section order (the reference writer sorts by dtype size, then name).
   const std::vector<TensorInfo>& tensors() const { return tensors_; }
-  const TensorInfo* find(std::string_view name) const;  // nullptr when absent
+  const TensorInfo* find(std::string_view name) const;                  // nullptr when absent
   const QMap<QString, QString>& metadata() const { return metadata_; }  // the header's "__metadata__"
 
   // CPU tensor with the file's dtype and shape: an owning copy, valid after this object is gone. Throws
@@ -84,9 +84,9 @@ class SafetensorsFile {
   std::unique_ptr<QFile> file_;
   const uchar* map_ = nullptr;
   int64_t fileSize_ = 0;
-  int64_t dataStart_ = 0;              // 8 + header length
-  std::vector<TensorInfo> tensors_;    // sorted by begin
-  std::vector<uint32_t> byName_;       // indices into tensors_, sorted by name
+  int64_t dataStart_ = 0;            // 8 + header length
+  std::vector<TensorInfo> tensors_;  // sorted by begin
+  std::vector<uint32_t> byName_;     // indices into tensors_, sorted by name
   QMap<QString, QString> metadata_;
 };
 
@@ -99,7 +99,6 @@ void writeSafetensors(const QString& path, const std::vector<std::pair<std::stri
                       const QMap<QString, QString>& metadata = {});
 
 // The header writeSafetensors would produce (padding included, without the 8-byte length), for tests and tools.
-QByteArray safetensorsHeader(const std::vector<TensorInfo>& tensorsInFileOrder,
-                             const QMap<QString, QString>& metadata);
+QByteArray safetensorsHeader(const std::vector<TensorInfo>& tensorsInFileOrder, const QMap<QString, QString>& metadata);
 
 }  // namespace distillery

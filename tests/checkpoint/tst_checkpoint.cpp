@@ -62,7 +62,8 @@ void expectFormatError(const std::function<void()>& fn, const QString& path, con
   } catch (const FormatError& e) {
     const QString text = e.message();
     QVERIFY2(e.path() == path, qPrintable(QStringLiteral("path %1, expected %2 (%3)").arg(e.path(), path, text)));
-    QVERIFY2(e.field() == field, qPrintable(QStringLiteral("field '%1', expected '%2' (%3)").arg(e.field(), field, text)));
+    QVERIFY2(e.field() == field,
+             qPrintable(QStringLiteral("field '%1', expected '%2' (%3)").arg(e.field(), field, text)));
     QVERIFY2(text.startsWith(path + QStringLiteral(": ")), qPrintable(text));
     QVERIFY2(text.contains(needle), qPrintable(QStringLiteral("'%1' lacks '%2'").arg(text, needle)));
     return;
@@ -90,7 +91,8 @@ std::vector<std::pair<std::string, torch::Tensor>> expectedDtypeTensors() {
       {"f16", tensor({0.5, -1.5, 1024.0, -0.25}).to(torch::kFloat16)},
       {"bf16", tensor({1.0, -3.0, 0.15625, 256.0}).reshape({2, 2}).to(torch::kBFloat16)},
       {"i64", tensor({-(int64_t(1) << 62), int64_t(0), (int64_t(1) << 62) + 5}, opts(torch::kInt64))},
-      {"i32", tensor({int64_t(-2147483648LL), int64_t(2147483647), int64_t(0), int64_t(7)}).reshape({2, 2}).to(torch::kInt32)},
+      {"i32",
+       tensor({int64_t(-2147483648LL), int64_t(2147483647), int64_t(0), int64_t(7)}).reshape({2, 2}).to(torch::kInt32)},
       {"i16", tensor({-32768, 32767, 12}).to(torch::kInt16)},
       {"i8", tensor({-128, 127, 0, -1}).to(torch::kInt8)},
       {"u8", tensor({0, 255}).to(torch::kUInt8)},
@@ -109,8 +111,8 @@ bool sameTensor(const torch::Tensor& a, const torch::Tensor& b) {
 // Splits tiny-llama into three shards plus an index, as save_pretrained(max_shard_size=...) does.
 struct ShardedCopy {
   QString dir;
-  QStringList shardNames;                 // model-0000k-of-00003.safetensors
-  QMap<QString, QString> placement;       // tensor → shard file
+  QStringList shardNames;            // model-0000k-of-00003.safetensors
+  QMap<QString, QString> placement;  // tensor → shard file
   QString indexPath() const { return dir + QStringLiteral("/model.safetensors.index.json"); }
   QString shardPath(int i) const { return dir + QLatin1Char('/') + shardNames[i]; }
 
@@ -206,8 +208,8 @@ class TestCheckpoint : public QObject {
       w = file.tensor("greedy_ids");
     }
     QCOMPARE(w[0][19].item<int64_t>(), int64_t(12));
-    QCOMPARE(w.sum().item<int64_t>(), int64_t(175 + 196 + 25 + 502 + 67 + 211 + 407 + 103 + 317 + 493 + 12 + 244 +
-                                               402 + 12 + 244 + 402 + 12 + 244 + 402 + 12));
+    QCOMPARE(w.sum().item<int64_t>(), int64_t(175 + 196 + 25 + 502 + 67 + 211 + 407 + 103 + 317 + 493 + 12 + 244 + 402 +
+                                              12 + 244 + 402 + 12 + 244 + 402 + 12));
   }
 
   void readsEveryDtypeFromScript() {
@@ -236,10 +238,14 @@ class TestCheckpoint : public QObject {
     const torch::ScalarType s = toScalarType(d);
     torch::manual_seed(1234 + dtype);
     torch::Tensor base;
-    if (d == DType::Bool) base = torch::randint(0, 2, {4, 6}).to(s);
-    else if (d == DType::U8) base = torch::randint(0, 256, {4, 6}).to(s);
-    else if (torch::isFloatingType(s)) base = (torch::randn({4, 6}) * 100).to(s);
-    else base = torch::randint(-128, 128, {4, 6}).to(s);
+    if (d == DType::Bool)
+      base = torch::randint(0, 2, {4, 6}).to(s);
+    else if (d == DType::U8)
+      base = torch::randint(0, 256, {4, 6}).to(s);
+    else if (torch::isFloatingType(s))
+      base = (torch::randn({4, 6}) * 100).to(s);
+    else
+      base = torch::randint(-128, 128, {4, 6}).to(s);
     const torch::Tensor transposed = base.t();  // not contiguous: the writer must copy
     const torch::Tensor scalar = base.flatten()[5].clone().reshape({});
     const torch::Tensor empty = torch::empty({3, 0, 2}, torch::TensorOptions().dtype(s));
@@ -259,8 +265,7 @@ class TestCheckpoint : public QObject {
     const QByteArray bytes = readAll(path);
     const quint64 headerLength = qFromLittleEndian<quint64>(bytes.constData());
     QCOMPARE(headerLength % 8, quint64(0));
-    QCOMPARE(qsizetype(8 + headerLength + 2 * base.numel() * base.element_size() + base.element_size()),
-             bytes.size());
+    QCOMPARE(qsizetype(8 + headerLength + 2 * base.numel() * base.element_size() + base.element_size()), bytes.size());
   }
 
   // Reading every tensor of a file the reference library wrote and writing it again gives the same bytes.
@@ -306,12 +311,24 @@ class TestCheckpoint : public QObject {
     const QByteArray before = readAll(path);
     std::vector<std::pair<std::string, torch::Tensor>> tensors{{"v", torch::zeros({3})}};
     switch (kind) {
-      case 0: tensors.insert(tensors.end(), {{"w", torch::ones({1})}, {"w", torch::ones({2})}}); break;
-      case 1: tensors.emplace_back("__metadata__", torch::ones({1})); break;
-      case 2: tensors.emplace_back("w", torch::ones({2}, torch::kComplexFloat)); break;
-      case 3: tensors.emplace_back("w", torch::Tensor()); break;
-      case 4: tensors.emplace_back("w\xFF", torch::ones({1})); break;
-      case 5: path = dir.filePath(QStringLiteral("no/such/folder/x.safetensors")); break;
+      case 0:
+        tensors.insert(tensors.end(), {{"w", torch::ones({1})}, {"w", torch::ones({2})}});
+        break;
+      case 1:
+        tensors.emplace_back("__metadata__", torch::ones({1}));
+        break;
+      case 2:
+        tensors.emplace_back("w", torch::ones({2}, torch::kComplexFloat));
+        break;
+      case 3:
+        tensors.emplace_back("w", torch::Tensor());
+        break;
+      case 4:
+        tensors.emplace_back("w\xFF", torch::ones({1}));
+        break;
+      case 5:
+        path = dir.filePath(QStringLiteral("no/such/folder/x.safetensors"));
+        break;
     }
     try {
       writeSafetensors(path, tensors);
@@ -350,25 +367,26 @@ class TestCheckpoint : public QObject {
     QTest::newRow("empty file") << QByteArray() << QString() << QStringLiteral("is 0 bytes long");
     QTest::newRow("shorter than 8 bytes") << QByteArray("\x02\0\0\0{}", 6) << QString()
                                           << QStringLiteral("is 6 bytes long; a safetensors file starts with");
-    QTest::newRow("header length past the end") << lengthPrefix(1000) + "{}" << hl
-                                                 << QStringLiteral("runs past the end of the file (10 bytes");
-    QTest::newRow("header length 2^64-1") << lengthPrefix(~quint64(0)) + "{}" << hl
-                                          << QStringLiteral("is over the 100000000-byte limit");
-    QTest::newRow("header length 100 MB + 1") << lengthPrefix(100'000'001) + "{}" << hl
-                                              << QStringLiteral("is over the 100000000-byte limit");
+    QTest::newRow("header length past the end")
+        << lengthPrefix(1000) + "{}" << hl << QStringLiteral("runs past the end of the file (10 bytes");
+    QTest::newRow("header length 2^64-1")
+        << lengthPrefix(~quint64(0)) + "{}" << hl << QStringLiteral("is over the 100000000-byte limit");
+    QTest::newRow("header length 100 MB + 1")
+        << lengthPrefix(100'000'001) + "{}" << hl << QStringLiteral("is over the 100000000-byte limit");
     QTest::newRow("header empty") << lengthPrefix(0) + "{}" << hd << QStringLiteral("is empty");
     QTest::newRow("header an array") << safetensorsBytes("[1, 2]", 0) << hd << QStringLiteral("expected '{'");
-    QTest::newRow("header starts with a space") << safetensorsBytes(" {}", 0) << hd
-                                                << QStringLiteral("starts with byte 0x20");
+    QTest::newRow("header starts with a space")
+        << safetensorsBytes(" {}", 0) << hd << QStringLiteral("starts with byte 0x20");
     QTest::newRow("header not UTF-8") << safetensorsBytes("{\"a\xff\":1}", 0) << hd
                                       << QStringLiteral("is not UTF-8: byte 11 of the file (0xff)");
-    QTest::newRow("header overlong UTF-8") << safetensorsBytes("{\"\xC0\xAF\":1}", 0) << hd
-                                           << QStringLiteral("is not UTF-8");
+    QTest::newRow("header overlong UTF-8")
+        << safetensorsBytes("{\"\xC0\xAF\":1}", 0) << hd << QStringLiteral("is not UTF-8");
     QTest::newRow("header not JSON") << safetensorsBytes("{\"a\":", 0) << hd << QStringLiteral("is not valid JSON");
-    QTest::newRow("header with trailing garbage") << safetensorsBytes("{} x", 0) << hd
-                                                  << QStringLiteral("is not valid JSON");
+    QTest::newRow("header with trailing garbage")
+        << safetensorsBytes("{} x", 0) << hd << QStringLiteral("is not valid JSON");
     QTest::newRow("entry not an object") << safetensorsBytes("{\"a\":5}", 0) << a
-                                         << QStringLiteral("must be an object {\"dtype\", \"shape\", \"data_offsets\"}, got 5");
+                                         << QStringLiteral(
+                                                "must be an object {\"dtype\", \"shape\", \"data_offsets\"}, got 5");
     QTest::newRow("dtype missing") << safetensorsBytes("{\"a\":{\"shape\":[2],\"data_offsets\":[0,8]}}", 8) << a
                                    << QStringLiteral("has no \"dtype\"");
     QTest::newRow("dtype a number") << safetensorsBytes(header(entry("a", "4", "[2]", "[0,8]")), 8) << a
@@ -387,7 +405,8 @@ class TestCheckpoint : public QObject {
                                       << QStringLiteral("shape [2.5] must be");
     QTest::newRow("shape a string") << safetensorsBytes(header(entry("a", "\"F32\"", "[\"2\"]", "[0,8]")), 8) << a
                                     << QStringLiteral("shape [\"2\"] must be");
-    QTest::newRow("shape past int64") << safetensorsBytes(header(entry("a", "\"F32\"", "[9223372036854775808]", "[0,8]")), 8)
+    QTest::newRow("shape past int64") << safetensorsBytes(
+                                             header(entry("a", "\"F32\"", "[9223372036854775808]", "[0,8]")), 8)
                                       << a << QStringLiteral("must be an array of non-negative integers");
     QTest::newRow("shape product overflows")
         << safetensorsBytes(header(entry("a", "\"F32\"", "[4294967296,4294967296,4]", "[0,8]")), 8) << a
@@ -416,36 +435,39 @@ class TestCheckpoint : public QObject {
                                      << QStringLiteral("end lies beyond the data section (8 bytes");
     QTest::newRow("size differs from shape") << safetensorsBytes(header(entry("a", "\"F32\"", "[3]", "[0,8]")), 8) << a
                                              << QStringLiteral("span 8 bytes, but F32 with shape [3] takes 12");
-    QTest::newRow("overlapping tensors")
-        << safetensorsBytes(header(kValidA + "," + entry("b", "\"F32\"", "[2]", "[4,12]")), 12) << QStringLiteral("b")
-        << QStringLiteral("data_offsets [4, 12] overlap those of a [0, 8]");
+    QTest::newRow("overlapping tensors") << safetensorsBytes(
+                                                header(kValidA + "," + entry("b", "\"F32\"", "[2]", "[4,12]")), 12)
+                                         << QStringLiteral("b")
+                                         << QStringLiteral("data_offsets [4, 12] overlap those of a [0, 8]");
     QTest::newRow("empty tensor inside another")
         << safetensorsBytes(header(kValidA + "," + entry("z", "\"F32\"", "[0]", "[4,4]")), 8) << QStringLiteral("z")
         << QStringLiteral("overlap those of a [0, 8]");
-    QTest::newRow("gap between tensors")
-        << safetensorsBytes(header(kValidA + "," + entry("b", "\"F32\"", "[2]", "[12,20]")), 20) << QStringLiteral("b")
-        << QStringLiteral("leave bytes 8..12 of the data section unused");
+    QTest::newRow("gap between tensors") << safetensorsBytes(
+                                                header(kValidA + "," + entry("b", "\"F32\"", "[2]", "[12,20]")), 20)
+                                         << QStringLiteral("b")
+                                         << QStringLiteral("leave bytes 8..12 of the data section unused");
     QTest::newRow("gap at the start") << safetensorsBytes(header(entry("a", "\"F32\"", "[2]", "[4,12]")), 12) << a
                                       << QStringLiteral("leave bytes 0..4");
-    QTest::newRow("bytes after the last tensor") << safetensorsBytes(header(kValidA), 12) << QStringLiteral("data section")
-                                                 << QStringLiteral("has 4 bytes after the last tensor");
+    QTest::newRow("bytes after the last tensor")
+        << safetensorsBytes(header(kValidA), 12) << QStringLiteral("data section")
+        << QStringLiteral("has 4 bytes after the last tensor");
     QTest::newRow("truncated data") << safetensorsBytes(header(kValidA), 5) << a
                                     << QStringLiteral("beyond the data section (5 bytes; is the file truncated?)");
-    QTest::newRow("tensor named twice")
-        << safetensorsBytes(header(kValidA + "," + entry("a", "\"F32\"", "[2]", "[8,16]")), 16) << a
-        << QStringLiteral("appears twice");
+    QTest::newRow("tensor named twice") << safetensorsBytes(
+                                               header(kValidA + "," + entry("a", "\"F32\"", "[2]", "[8,16]")), 16)
+                                        << a << QStringLiteral("appears twice");
     QTest::newRow("tensor named twice, escaped")
         << safetensorsBytes(header(kValidA + "," + entry("\\u0061", "\"F32\"", "[2]", "[8,16]")), 16) << a
         << QStringLiteral("appears twice");
     QTest::newRow("field given twice")
         << safetensorsBytes("{\"a\":{\"dtype\":\"F32\",\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8)
         << QStringLiteral("dtype") << QStringLiteral("appears twice");
-    QTest::newRow("metadata not an object") << safetensorsBytes("{\"__metadata__\":5}", 0)
-                                            << QStringLiteral("__metadata__")
-                                            << QStringLiteral("must be an object of strings, got 5");
-    QTest::newRow("metadata value a number") << safetensorsBytes("{\"__metadata__\":{\"k\":1}}", 0)
-                                             << QStringLiteral("__metadata__")
-                                             << QStringLiteral("value of \"k\" must be a string, got 1");
+    QTest::newRow("metadata not an object")
+        << safetensorsBytes("{\"__metadata__\":5}", 0) << QStringLiteral("__metadata__")
+        << QStringLiteral("must be an object of strings, got 5");
+    QTest::newRow("metadata value a number")
+        << safetensorsBytes("{\"__metadata__\":{\"k\":1}}", 0) << QStringLiteral("__metadata__")
+        << QStringLiteral("value of \"k\" must be a string, got 1");
   }
   void malformedSafetensors() {
     QFETCH(QByteArray, bytes);
@@ -502,7 +524,7 @@ class TestCheckpoint : public QObject {
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("b.safetensors"));
     QVERIFY(writeAll(path, safetensorsBytes("{" + entry("flags", "\"BOOL\"", "[3]", "[0,3]") + "}", 0) +
-                              QByteArray("\x01\x00\x02", 3)));
+                               QByteArray("\x01\x00\x02", 3)));
     const SafetensorsFile file(path);
     expectFormatError([&] { (void)file.tensor("flags"); }, path, QStringLiteral("flags"),
                       QStringLiteral("BOOL element 2 is byte 0x02; expected 0 or 1"));
@@ -565,22 +587,26 @@ class TestCheckpoint : public QObject {
     const QString index = QStringLiteral("model.safetensors.index.json");
     const QString wm = QStringLiteral("weight_map");
     QTest::newRow("shard missing") << 0 << QStringLiteral("model-00002-of-00003.safetensors") << QString()
-                                   << QStringLiteral("does not exist; model.safetensors.index.json puts 7 tensors in it");
+                                   << QStringLiteral(
+                                          "does not exist; model.safetensors.index.json puts 7 tensors in it");
     QTest::newRow("listed tensor absent") << 1 << index << QStringLiteral("ghost.weight")
-                                          << QStringLiteral("weight_map puts it in model-00001-of-00003.safetensors, "
-                                                            "which does not hold it");
+                                          << QStringLiteral(
+                                                 "weight_map puts it in model-00001-of-00003.safetensors, "
+                                                 "which does not hold it");
     QTest::newRow("listed in the wrong shard") << 2 << index << QStringLiteral("lm_head.weight")
-                                               << QStringLiteral("weight_map puts it in model-00002-of-00003.safetensors, "
-                                                                 "but it is in model-00001-of-00003.safetensors");
-    QTest::newRow("tensor in two shards") << 3 << QStringLiteral("model-00003-of-00003.safetensors")
-                                          << QStringLiteral("lm_head.weight")
-                                          << QStringLiteral("is also in model-00001-of-00003.safetensors");
+                                               << QStringLiteral(
+                                                      "weight_map puts it in model-00002-of-00003.safetensors, "
+                                                      "but it is in model-00001-of-00003.safetensors");
+    QTest::newRow("tensor in two shards")
+        << 3 << QStringLiteral("model-00003-of-00003.safetensors") << QStringLiteral("lm_head.weight")
+        << QStringLiteral("is also in model-00001-of-00003.safetensors");
     QTest::newRow("weight_map missing") << 4 << index << wm << QStringLiteral("is missing");
     QTest::newRow("weight_map an array") << 5 << index << wm << QStringLiteral("must be an object");
     QTest::newRow("weight_map empty") << 6 << index << wm << QStringLiteral("lists no tensors");
     QTest::newRow("shard outside the folder") << 7 << index << QStringLiteral("lm_head.weight")
-                                              << QStringLiteral("weight_map entry \"../model.safetensors\" must be the "
-                                                                "file name of a shard");
+                                              << QStringLiteral(
+                                                     "weight_map entry \"../model.safetensors\" must be the "
+                                                     "file name of a shard");
     QTest::newRow("shard a number") << 8 << index << QStringLiteral("lm_head.weight")
                                     << QStringLiteral("weight_map entry 3 must be");
     QTest::newRow("tensor listed twice") << 9 << index << QStringLiteral("lm_head.weight")
@@ -600,9 +626,17 @@ class TestCheckpoint : public QObject {
     QJsonObject map = s.weightMap();
     QCOMPARE(s.placement.value(QStringLiteral("lm_head.weight")), s.shardNames[0]);
     switch (kind) {
-      case 0: QVERIFY(QFile::remove(s.shardPath(1))); break;
-      case 1: map.insert(QStringLiteral("ghost.weight"), s.shardNames[0]); s.writeIndex(map); break;
-      case 2: map.insert(QStringLiteral("lm_head.weight"), s.shardNames[1]); s.writeIndex(map); break;
+      case 0:
+        QVERIFY(QFile::remove(s.shardPath(1)));
+        break;
+      case 1:
+        map.insert(QStringLiteral("ghost.weight"), s.shardNames[0]);
+        s.writeIndex(map);
+        break;
+      case 2:
+        map.insert(QStringLiteral("lm_head.weight"), s.shardNames[1]);
+        s.writeIndex(map);
+        break;
       case 3: {
         const SafetensorsFile third(s.shardPath(2));
         auto tensors = allTensors(third);
@@ -610,19 +644,36 @@ class TestCheckpoint : public QObject {
         writeSafetensors(s.shardPath(2), tensors);
         break;
       }
-      case 4: writeAll(s.indexPath(), "{\"metadata\": {}}"); break;
-      case 5: writeAll(s.indexPath(), "{\"weight_map\": []}"); break;
-      case 6: writeAll(s.indexPath(), "{\"weight_map\": {}}"); break;
-      case 7: map.insert(QStringLiteral("lm_head.weight"), QStringLiteral("../model.safetensors")); s.writeIndex(map); break;
-      case 8: map.insert(QStringLiteral("lm_head.weight"), 3); s.writeIndex(map); break;
+      case 4:
+        writeAll(s.indexPath(), "{\"metadata\": {}}");
+        break;
+      case 5:
+        writeAll(s.indexPath(), "{\"weight_map\": []}");
+        break;
+      case 6:
+        writeAll(s.indexPath(), "{\"weight_map\": {}}");
+        break;
+      case 7:
+        map.insert(QStringLiteral("lm_head.weight"), QStringLiteral("../model.safetensors"));
+        s.writeIndex(map);
+        break;
+      case 8:
+        map.insert(QStringLiteral("lm_head.weight"), 3);
+        s.writeIndex(map);
+        break;
       case 9: {
         QByteArray text = QJsonDocument(QJsonObject{{QStringLiteral("weight_map"), map}}).toJson();
-        text.replace("\"lm_head.weight\"", "\"lm_head.weight\": \"model-00001-of-00003.safetensors\", \"lm_head.weight\"");
+        text.replace("\"lm_head.weight\"",
+                     "\"lm_head.weight\": \"model-00001-of-00003.safetensors\", \"lm_head.weight\"");
         writeAll(s.indexPath(), text);
         break;
       }
-      case 10: writeAll(s.indexPath(), "{\"weight_map\": {"); break;
-      case 11: writeAll(s.indexPath(), "[]"); break;
+      case 10:
+        writeAll(s.indexPath(), "{\"weight_map\": {");
+        break;
+      case 11:
+        writeAll(s.indexPath(), "[]");
+        break;
       case 12: {
         QByteArray bytes = readAll(s.shardPath(2));
         bytes.replace(0, 8, lengthPrefix(quint64(bytes.size())));
@@ -697,8 +748,8 @@ class TestCheckpoint : public QObject {
     QTest::newRow("not UTF-8") << QByteArray("{\"a\": \"\xff\"}")
                                << QStringLiteral("is not UTF-8 text: byte 7 (0xff) at line 1, column 8 is malformed");
     QTest::newRow("truncated UTF-8") << QByteArray("{\"a\": \"\xe6\x9d\"}") << QStringLiteral("byte 7 (0xe6)");
-    QTest::newRow("UTF-16 surrogate in UTF-8") << QByteArray("{\"a\": \"\xed\xa0\x80\"}")
-                                               << QStringLiteral("is not UTF-8 text");
+    QTest::newRow("UTF-16 surrogate in UTF-8")
+        << QByteArray("{\"a\": \"\xed\xa0\x80\"}") << QStringLiteral("is not UTF-8 text");
     QTest::newRow("invalid JSON") << QByteArray("{\n  \"a\": 1,\n  \"b\": }\n")
                                   << QStringLiteral("is not valid JSON: ");
     QTest::newRow("invalid JSON position") << QByteArray("{\n  \"a\": 1,\n  \"b\": }\n") << QStringLiteral("at line 3");

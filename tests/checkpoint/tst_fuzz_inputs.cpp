@@ -1,16 +1,20 @@
 // Seeded, deterministic mutation fuzzing of every file Distillery reads from a model folder: model.safetensors,
-// model.safetensors.index.json, config.json, tokenizer.json and tokenizer_config.json. Each mutated input must
-// end in a clean distillery::Error or in a load that is correct (tensors read from exactly the bytes the header
-// names; a tokenizer that encodes into its own vocabulary). Anything else (another exception type, a crash,
+// model.safetensors.index.json, config.json, generation_config.json, tokenizer.json and tokenizer_config.json.
+// Each mutated input must end in a clean distillery::Error or in a load that is correct (tensors read from
+// exactly the bytes the header names, then the whole model built from the folder; a tokenizer that encodes into
+// its own vocabulary). Anything else (another exception type, a crash,
 // an out-of-bounds read under ASAN, a case that takes seconds) fails.
 //
 // Environment: DISTILLERY_FUZZ_SEED (default 20261123) changes the inputs, DISTILLERY_FUZZ_SCALE (default 1)
 // multiplies the number of cases, DISTILLERY_FUZZ_VERBOSE=1 prints each case before it runs (to find the one
-// that crashed).
+// that crashed), DISTILLERY_FUZZ_DUMP=DIR saves the inputs of failing and slow cases.
 #include "checkpoint/Checkpoint.h"
 #include "checkpoint/JsonFile.h"
 #include "checkpoint/Safetensors.h"
 #include "common/Error.h"
+#include "model/GenerationConfig.h"
+#include "model/ModelConfig.h"
+#include "model/ModelLoader.h"
 #include "tokenizer/Tokenizer.h"
 
 #include "Fixtures.h"
@@ -29,6 +33,7 @@
 #include <QtTest/QTest>
 
 #include <cstring>
+#include <ctime>
 #include <functional>
 #include <map>
 
@@ -50,7 +55,9 @@ class Rng {
   qsizetype below(qsizetype n) { return n <= 0 ? 0 : static_cast<qsizetype>(next() % static_cast<uint64_t>(n)); }
   bool chance(int percent) { return below(100) < percent; }
   template <typename T>
-  const T& pick(const std::vector<T>& v) { return v[static_cast<size_t>(below(static_cast<qsizetype>(v.size())))]; }
+  const T& pick(const std::vector<T>& v) {
+    return v[static_cast<size_t>(below(static_cast<qsizetype>(v.size())))];
+  }
 
  private:
   uint64_t s_;
@@ -76,8 +83,10 @@ qsizetype valueEnd(const QByteArray& t, qsizetype pos) {
   const char c = t[pos];
   if (c == '"') {
     for (qsizetype i = pos + 1; i < n; ++i) {
-      if (t[i] == '\\') ++i;
-      else if (t[i] == '"') return i + 1;
+      if (t[i] == '\\')
+        ++i;
+      else if (t[i] == '"')
+        return i + 1;
     }
     return n;
   }
@@ -113,8 +122,10 @@ std::vector<qsizetype> numberStarts(const QByteArray& t) {
   for (qsizetype i = 0; i < t.size(); ++i) {
     const char c = t[i];
     if (inString) {
-      if (c == '\\') ++i;
-      else if (c == '"') inString = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        inString = false;
       continue;
     }
     if (c == '"') {
@@ -123,21 +134,49 @@ std::vector<qsizetype> numberStarts(const QByteArray& t) {
     }
     const bool starts = c == '-' || (c >= '0' && c <= '9');
     const char before = i > 0 ? t[i - 1] : ' ';
-    const bool continues = std::isalnum(static_cast<unsigned char>(before)) || before == '.' || before == '-' ||
-                           before == '+';
+    const bool continues =
+        std::isalnum(static_cast<unsigned char>(before)) || before == '.' || before == '-' || before == '+';
     if (starts && !continues) out.push_back(i);
   }
   return out;
 }
 
-const std::vector<QByteArray> kNumbers = {
-    "0", "-1", "1", "2", "7", "8", "255", "65536", "2147483648", "4294967296", "9007199254740993",
-    "9223372036854775807", "9223372036854775808", "-9223372036854775808", "18446744073709551615",
-    "99999999999999999999999", "1e308", "1e999", "-1e999", "0.5", "2.0", "1e-400", "-0", "1E3", "00", "1.",
-    ".5", "+1", "0x10", "NaN", "Infinity"};
+const std::vector<QByteArray> kNumbers = {"0",
+                                          "-1",
+                                          "1",
+                                          "2",
+                                          "7",
+                                          "8",
+                                          "255",
+                                          "65536",
+                                          "2147483648",
+                                          "4294967296",
+                                          "9007199254740993",
+                                          "9223372036854775807",
+                                          "9223372036854775808",
+                                          "-9223372036854775808",
+                                          "18446744073709551615",
+                                          "99999999999999999999999",
+                                          "1e308",
+                                          "1e999",
+                                          "-1e999",
+                                          "0.5",
+                                          "2.0",
+                                          "1e-400",
+                                          "-0",
+                                          "1E3",
+                                          "00",
+                                          "1.",
+                                          ".5",
+                                          "+1",
+                                          "0x10",
+                                          "NaN",
+                                          "Infinity"};
 const std::vector<QByteArray> kValues = {
-    "null", "true", "false", "\"\"", "\"x\"", "[]", "{}", "[1,2]", "[[0]]", "{\"a\":1}", "-0", "1e400",
-    "\"\\u0000\"", "\"\\ud800\"", "\"\\udc00\\ud800\"", "\"\xff\xfe\"", "\"\xc0\x80\"", "[null]", "\"F32\""};
+    "null",         "true",         "false",       "\"\"",        "\"x\"",
+    "[]",           "{}",           "[1,2]",       "[[0]]",       "{\"a\":1}",
+    "-0",           "1e400",        "\"\\u0000\"", "\"\\ud800\"", "\"\\udc00\\ud800\"",
+    "\"\xff\xfe\"", "\"\xc0\x80\"", "[null]",      "\"F32\""};
 const QByteArray kSignificant = "{}[]\":,0123456789-.eE \\ntfu\x00\xff\x80";
 
 // Replaces [from, to) with what.
@@ -271,14 +310,24 @@ QByteArray editArrayNumber(const QByteArray& header, QByteArrayView key, Rng& rn
   const qlonglong old = header.mid(p, valueEnd(header, p) - p).toLongLong();
   QByteArray value;
   switch (rng.below(5)) {
-    case 0: value = QByteArray::number(old + rng.below(9) - 4); break;
-    case 1: value = QByteArray::number(old * 2); break;
-    case 2: value = QByteArray::number(old / 2); break;
-    case 3: value = QByteArray::number(static_cast<qlonglong>(rng.next() >> rng.below(64))); break;
-    default: value = rng.pick(kNumbers); break;
+    case 0:
+      value = QByteArray::number(old + rng.below(9) - 4);
+      break;
+    case 1:
+      value = QByteArray::number(old * 2);
+      break;
+    case 2:
+      value = QByteArray::number(old / 2);
+      break;
+    case 3:
+      value = QByteArray::number(static_cast<qlonglong>(rng.next() >> rng.below(64)));
+      break;
+    default:
+      value = rng.pick(kNumbers);
+      break;
   }
-  what += QStringLiteral("%1 number@%2=%3; ").arg(QString::fromLatin1(key.toByteArray()), QString::number(p),
-                                                  QString::fromLatin1(value));
+  what += QStringLiteral("%1 number@%2=%3; ")
+              .arg(QString::fromLatin1(key.toByteArray()), QString::number(p), QString::fromLatin1(value));
   return spliced(header, p, valueEnd(header, p), value);
 }
 
@@ -313,20 +362,40 @@ QByteArray mutateSafetensors(const QByteArray& file, Rng& rng, QString& what) {
       return file.left(at);
     }
     case 3: {  // header length edits
-      const std::vector<quint64> lengths = {0, 1, 7, 8, n - 1, n + 1, n - 8, n + 8, n * 2, 100'000'000, 100'000'001,
-                                            static_cast<quint64>(file.size()), static_cast<quint64>(file.size()) - 7,
-                                            ~quint64(0), quint64(1) << 63, rng.next()};
+      const std::vector<quint64> lengths = {0,
+                                            1,
+                                            7,
+                                            8,
+                                            n - 1,
+                                            n + 1,
+                                            n - 8,
+                                            n + 8,
+                                            n * 2,
+                                            100'000'000,
+                                            100'000'001,
+                                            static_cast<quint64>(file.size()),
+                                            static_cast<quint64>(file.size()) - 7,
+                                            ~quint64(0),
+                                            quint64(1) << 63,
+                                            rng.next()};
       const quint64 len = rng.pick(lengths);
       what += QStringLiteral("length=%1; ").arg(len);
       return lengthPrefix(len) + file.mid(8);
     }
-    case 4: header = editArrayNumber(header, "\"data_offsets\":", rng, what); headerEdited = true; break;
-    case 5: header = editArrayNumber(header, "\"shape\":", rng, what); headerEdited = true; break;
+    case 4:
+      header = editArrayNumber(header, "\"data_offsets\":", rng, what);
+      headerEdited = true;
+      break;
+    case 5:
+      header = editArrayNumber(header, "\"shape\":", rng, what);
+      headerEdited = true;
+      break;
     case 6: {  // dtype edits
       const std::vector<qsizetype> dtypes = findAll(header, "\"dtype\":\"");
       const qsizetype p = rng.pick(dtypes) + 9;
-      const std::vector<QByteArray> names = {"F64", "F32", "F16", "BF16", "I64", "I32", "I16", "I8", "U8", "BOOL",
-                                             "U16", "F8_E4M3", "", "f32", "F32 ", "\\u0046\\u0033\\u0032"};
+      const std::vector<QByteArray> names = {
+          "F64", "F32",  "F16", "BF16",    "I64", "I32", "I16",  "I8",
+          "U8",  "BOOL", "U16", "F8_E4M3", "",    "f32", "F32 ", "\\u0046\\u0033\\u0032"};
       const QByteArray name = rng.pick(names);
       what += QStringLiteral("dtype@%1=%2; ").arg(p).arg(QString::fromLatin1(name));
       header = spliced(header, p, header.indexOf('"', p), name);
@@ -334,7 +403,10 @@ QByteArray mutateSafetensors(const QByteArray& file, Rng& rng, QString& what) {
       break;
     }
     case 7:
-    case 8: header = mutateJsonSeveral(header, rng, what); headerEdited = true; break;
+    case 8:
+      header = mutateJsonSeveral(header, rng, what);
+      headerEdited = true;
+      break;
     default: {  // data section longer or shorter
       const qsizetype delta = rng.below(33) - 16;
       what += QStringLiteral("data %1 bytes; ").arg(delta);
@@ -353,7 +425,7 @@ QByteArray mutateSafetensors(const QByteArray& file, Rng& rng, QString& what) {
 enum class Outcome { Loaded, Refused };
 
 // Opens the folder as a checkpoint and loads every tensor; verifies each one holds exactly the bytes its header
-// entry names in the file on disk.
+// entry names in the file on disk. Then loads the model from the folder as the application does.
 Outcome checkCheckpoint(const QString& dir) {
   const CheckpointReader reader(dir);
   for (const QString& name : reader.names()) {
@@ -371,33 +443,30 @@ Outcome checkCheckpoint(const QString& dir) {
       throw std::logic_error("tensor " + info.name + " does not hold the bytes its header names");
     (void)reader.load(name, torch::kFloat32, torch::kCPU);
   }
+  (void)loadModel(dir, torch::kFloat32, torch::kCPU);
   return Outcome::Loaded;
 }
 
-// What the model code does with config.json: read it and its typed fields. core/model/ has no config parser
-// yet; this reads the fields a Llama/Qwen2 config parser needs, with the checks such a parser makes.
+// config.json as the application reads it: the JSON, the model config, then the model from the folder (the
+// config must agree with the checkpoint's tensors).
 Outcome checkConfig(const QString& path) {
-  const QJsonObject config = readJsonObject(path);
-  for (const char* key : {"hidden_size", "intermediate_size", "num_attention_heads", "num_hidden_layers",
-                          "num_key_value_heads", "vocab_size", "max_position_embeddings", "head_dim"}) {
-    const QJsonValue v = config.value(QLatin1String(key));
-    if (v.isUndefined() || v.isNull()) continue;
-    if (!v.isDouble() || v.toDouble() != std::floor(v.toDouble()) || v.toDouble() < 1 || v.toDouble() > 1e9)
-      throw FormatError(path, QLatin1String(key), jsonText(v), QStringLiteral("must be a positive integer"));
-  }
-  const QJsonValue rope = config.value(QStringLiteral("rope_parameters"));
-  if (!rope.isUndefined() && !rope.isNull() && !rope.isObject())
-    throw FormatError(path, QStringLiteral("rope_parameters"), jsonText(rope), QStringLiteral("must be an object"));
-  (void)rope.toObject().value(QStringLiteral("rope_theta")).toDouble(1e4);
-  (void)config.value(QStringLiteral("model_type")).toString();
+  (void)readJsonObject(path);
+  (void)ModelConfig::fromFile(path);
+  (void)loadModel(QFileInfo(path).absolutePath(), torch::kFloat32, torch::kCPU);
+  return Outcome::Loaded;
+}
+
+Outcome checkGenerationConfig(const QString& path) {
+  (void)readJsonObject(path);
+  (void)GenerationConfig::fromFile(path);
   return Outcome::Loaded;
 }
 
 Outcome checkTokenizer(const QString& dir) {
   const Tokenizer tok = Tokenizer::fromDirectory(dir);
   const int vocab = tok.vocabSize();
-  for (const QString& text : {QStringLiteral("Hello world, distillation!"), QStringLiteral("  你好\n\t<|im_end|> é"),
-                              QString()}) {
+  for (const QString& text :
+       {QStringLiteral("Hello world, distillation!"), QStringLiteral("  你好\n\t<|im_end|> é"), QString()}) {
     for (const bool special : {false, true}) {
       const std::vector<int32_t> ids = tok.encode(text, special);
       for (const int32_t id : ids)
@@ -414,16 +483,16 @@ struct Stats {
   int loaded = 0, refused = 0;
   std::map<QString, int> reasons;  // a refusal's message without path and values, shortened
   QStringList failures;
-  qint64 slowestMs = 0;
+  qint64 slowestMs = 0;  // CPU time of the slowest case (all threads): a stalled disk on a busy machine is no hang
   QString slowest;
 };
 
-// Runs one case: check() must return or throw distillery::Error.
-void runCase(const QString& label, const std::function<Outcome()>& check, Stats& stats) {
+// Runs one case: check() must return or throw distillery::Error. With DISTILLERY_FUZZ_DUMP=DIR, the input of a
+// failing case or of a case slower than a second is saved there as DIR/<label>.
+void runCase(const QString& label, const std::function<Outcome()>& check, const QByteArray& input, Stats& stats) {
   static const bool verbose = qEnvironmentVariableIntValue("DISTILLERY_FUZZ_VERBOSE") != 0;
   if (verbose) qInfo("%s", qPrintable(label));
-  QElapsedTimer timer;
-  timer.start();
+  const std::clock_t start = std::clock();
   try {
     check();
     ++stats.loaded;
@@ -438,9 +507,17 @@ void runCase(const QString& label, const std::function<Outcome()>& check, Stats&
   } catch (...) {
     stats.failures << label + QStringLiteral(": unknown exception");
   }
-  if (timer.elapsed() > stats.slowestMs) {
-    stats.slowestMs = timer.elapsed();
+  const auto ms = static_cast<qint64>(1000.0 * double(std::clock() - start) / CLOCKS_PER_SEC);
+  if (ms > stats.slowestMs) {
+    stats.slowestMs = ms;
     stats.slowest = label;
+  }
+  static const QString dump = qEnvironmentVariable("DISTILLERY_FUZZ_DUMP");
+  if (!dump.isEmpty() && (ms > 1000 || (!stats.failures.isEmpty() && stats.failures.last().startsWith(label)))) {
+    QString name = label.section(QLatin1Char(':'), 0, 0);
+    name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]+")), QStringLiteral("_"));
+    QDir().mkpath(dump);
+    writeAll(dump + QLatin1Char('/') + name, input);
   }
 }
 
@@ -448,6 +525,13 @@ uint64_t baseSeed() {
   bool ok = false;
   const qulonglong seed = qEnvironmentVariable("DISTILLERY_FUZZ_SEED").toULongLong(&ok);
   return ok ? seed : 20261123ull;
+}
+
+// qHash may use the CPU's AES instructions, so it differs between machines; this does not.
+uint64_t fnv1a(const QByteArray& bytes) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (const char c : bytes) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+  return h;
 }
 
 int scaled(int cases) {
@@ -464,11 +548,12 @@ class TestFuzzInputs : public QObject {
   void fuzz_data() {
     QTest::addColumn<QString>("target");  // which file of which fixture is mutated
     QTest::addColumn<int>("cases");
-    QTest::newRow("tiny-llama model.safetensors") << QStringLiteral("tiny-llama/model.safetensors") << 1500;
+    QTest::newRow("tiny-llama model.safetensors") << QStringLiteral("tiny-llama/model.safetensors") << 1400;
     QTest::newRow("tiny-qwen2 model.safetensors") << QStringLiteral("tiny-qwen2/model.safetensors") << 300;
     QTest::newRow("sharded index") << QStringLiteral("tiny-llama/model.safetensors.index.json") << 300;
     QTest::newRow("tiny-llama config.json") << QStringLiteral("tiny-llama/config.json") << 250;
     QTest::newRow("tiny-qwen2 config.json") << QStringLiteral("tiny-qwen2/config.json") << 250;
+    QTest::newRow("tiny-llama generation_config.json") << QStringLiteral("tiny-llama/generation_config.json") << 100;
     QTest::newRow("tiny-llama tokenizer.json") << QStringLiteral("tiny-llama/tokenizer.json") << 150;
     QTest::newRow("tiny-qwen2 tokenizer.json") << QStringLiteral("tiny-qwen2/tokenizer.json") << 150;
     QTest::newRow("tiny-qwen2 tokenizer_config.json") << QStringLiteral("tiny-qwen2/tokenizer_config.json") << 100;
@@ -504,17 +589,21 @@ class TestFuzzInputs : public QObject {
       for (const TensorInfo& t : single.tensors()) {
         const int k = i++ % 3;
         shards[size_t(k)].emplace_back(t.name, single.tensor(t.name));
-        map.insert(QString::fromStdString(t.name), QStringLiteral("model-%1-of-00003.safetensors").arg(k + 1, 5, 10, QLatin1Char('0')));
+        map.insert(QString::fromStdString(t.name),
+                   QStringLiteral("model-%1-of-00003.safetensors").arg(k + 1, 5, 10, QLatin1Char('0')));
       }
       for (int k = 0; k < 3; ++k)
         writeSafetensors(work + QStringLiteral("/model-%1-of-00003.safetensors").arg(k + 1, 5, 10, QLatin1Char('0')),
                          shards[size_t(k)]);
-      writeAll(path, QJsonDocument(QJsonObject{{QStringLiteral("metadata"), QJsonObject{{QStringLiteral("total_size"), 631360}}},
-                                               {QStringLiteral("weight_map"), map}})
+      writeAll(path, QJsonDocument(
+                         QJsonObject{{QStringLiteral("metadata"), QJsonObject{{QStringLiteral("total_size"), 631360}}},
+                                     {QStringLiteral("weight_map"), map}})
                          .toJson());
       check = [&] { return checkCheckpoint(work); };
     } else if (fileName == QLatin1String("config.json")) {
       check = [&] { return checkConfig(path); };
+    } else if (fileName == QLatin1String("generation_config.json")) {
+      check = [&] { return checkGenerationConfig(path); };
     } else {
       check = [&] { return checkTokenizer(work); };
     }
@@ -524,7 +613,7 @@ class TestFuzzInputs : public QObject {
     QCOMPARE(static_cast<int>(check()), static_cast<int>(Outcome::Loaded));
 
     Stats stats;
-    Rng rng(baseSeed() ^ qHash(target));
+    Rng rng(baseSeed() ^ fnv1a(target.toUtf8()));
     QElapsedTimer total;
     total.start();
     for (int c = 0; c < cases; ++c) {
@@ -532,13 +621,13 @@ class TestFuzzInputs : public QObject {
       const QByteArray mutated =
           isSafetensors ? mutateSafetensors(original, rng, what) : mutateJsonSeveral(original, rng, what);
       writeAll(path, mutated);
-      runCase(QStringLiteral("%1 case %2: %3").arg(target).arg(c).arg(what), check, stats);
+      runCase(QStringLiteral("%1 case %2: %3").arg(target).arg(c).arg(what), check, mutated, stats);
     }
     writeAll(path, original);
 
     QStringList reasons;
     for (const auto& [reason, count] : stats.reasons) reasons << QStringLiteral("%1× %2").arg(count).arg(reason);
-    qInfo("%s: %d cases in %lld ms: %d loaded, %d refused, %lld failed; slowest %lld ms (%s)", qPrintable(target),
+    qInfo("%s: %d cases in %lld ms: %d loaded, %d refused, %lld failed; slowest %lld ms CPU (%s)", qPrintable(target),
           cases, total.elapsed(), stats.loaded, stats.refused, static_cast<long long>(stats.failures.size()),
           stats.slowestMs, qPrintable(stats.slowest.left(120)));
     if (qEnvironmentVariableIntValue("DISTILLERY_FUZZ_VERBOSE") != 0) qInfo("%s", qPrintable(reasons.join(u'\n')));
