@@ -41,7 +41,8 @@ class ChatTemplate {
   // messages: [{"role": ..., "content": ...}, ...]. extraContext: further template variables, e.g.
   // {"enable_thinking": false}, {"tools": [...]}, {"date_string": "26 Jul 2024"}; they override the
   // defaults. Note QJsonObject orders keys alphabetically, so `tojson`/`items` over message or tool dicts
-  // see sorted keys; renderJson() keeps the document's order, as Python's json.loads does.
+  // see sorted keys, and Qt's JSON parser reads 3.0 as the integer 3; renderJson() keeps the document's key
+  // order and number types, as Python's json.loads does.
   // Throws FormatError: runtime errors name the template line; raise_exception() from the template (e.g.
   // "Conversation roles must alternate ...") is reported as field "messages".
   QString render(const QJsonArray& messages, bool addGenerationPrompt, const QJsonObject& extraContext = {}) const;

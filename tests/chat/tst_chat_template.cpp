@@ -106,6 +106,7 @@ class TestChatTemplate : public QObject {
   void snippets_data();
   void snippets();
   void loadsFromTokenizerConfig();
+  void jsonNumbersKeepTheirType();
   void refusesBadTemplates_data();
   void refusesBadTemplates();
   void runtimeErrorsNameTheLine();
@@ -224,6 +225,19 @@ void TestChatTemplate::loadsFromTokenizerConfig() {
   j.write("jinja file {{ bos_token }}\n");
   j.close();
   QCOMPARE(ChatTemplate::fromTokenizerConfig(dir.path()).render(messages, false), QStringLiteral("jinja file <B>"));
+}
+
+void TestChatTemplate::jsonNumbersKeepTheirType() {
+  // Python's json.loads gives int for 3 and float for 3.0; templates print them as 3 and 3.0.
+  const ChatTemplate t(QStringLiteral("{{ a }} {{ b }} {{ c }} {{ d | tojson }}"));
+  const QByteArray json = R"({"a": 3, "b": 3.0, "c": -2.5e-7, "d": {"z": 1, "y": [1.5, 10000000000]}})";
+  QCOMPARE(t.renderJson("[]", false, json), QStringLiteral("3 3.0 -2.5e-07 {\"z\": 1, \"y\": [1.5, 10000000000]}"));
+  // The QJsonObject API: keys in QJsonObject's (sorted) order, and Qt's parser already stored 3.0 as 3.
+  QCOMPARE(t.render({}, false, QJsonDocument::fromJson(json).object()),
+           QStringLiteral("3 3 -2.5e-07 {\"y\": [1.5, 10000000000], \"z\": 1}"));
+  QCOMPARE(t.render({}, false, QJsonObject{{QStringLiteral("a"), 7}, {QStringLiteral("b"), 0.5},
+                                           {QStringLiteral("c"), true}, {QStringLiteral("d"), QJsonValue::Null}}),
+           QStringLiteral("7 0.5 True null"));
 }
 
 void TestChatTemplate::refusesBadTemplates_data() {
