@@ -1,0 +1,136 @@
+// The one description of a training job: the GUI's forms edit it, `distillery-cli train JOB.json` reads it, the
+// store keeps it verbatim (jobs.config_json). fromJson(toJson(s)) == s; unknown keys are refused with their
+// name so a typo never silently trains with a default.
+//
+//   JobSpec s = JobSpec::fromJson(readJsonObject(path), path);   // FormatError(path, "train.lr", -1, "...")
+#pragma once
+#include <QtCore/QJsonObject>
+#include <QtCore/QString>
+#include <QtCore/QStringList>
+
+#include <cstdint>
+#include <vector>
+
+namespace distillery {
+
+enum class JobKind { Distill, Lora, FullFt, Sweep };
+
+// How a value (τ, α) changes over training. Stages: the run is cut into `stages` equal parts and part k uses
+// start + perStage·k (the seeds' progressive KD: τ = 3.0 − 0.8·k, α = 0.5 + 0.15·k).
+struct ScheduleSpec {
+  QString kind = "constant";  // constant | linear | cosine | stages
+  double start = 0;           // value at step 0 (constant: the value)
+  double end = 0;             // value at the last step (linear, cosine)
+  int stages = 1;             // stages: number of equal parts
+  double perStage = 0;        // stages: added per stage
+  bool operator==(const ScheduleSpec&) const = default;
+};
+
+struct DataSpec {
+  QString train;                 // JSONL file
+  QString validation;            // JSONL file, optional
+  QString format = "text";       // text | alpaca | sharegpt | messages | prompt_completion
+  bool responsesOnly = true;     // loss on assistant/response tokens only (ignored for text)
+  bool operator==(const DataSpec&) const = default;
+};
+
+struct TeacherSpec {
+  QString path;          // model folder
+  double weight = 1.0;   // ensemble weight of its soft targets (weights are normalised to sum 1)
+  bool operator==(const TeacherSpec&) const = default;
+};
+
+struct KdSpec {
+  QString loss = "forward_kl";     // forward_kl | reverse_kl | jsd
+  double temperature = 2.0;        // τ (when temperatureSchedule is constant)
+  double alpha = 0.5;              // weight of CE; (1−α) weighs the KD term
+  double jsdBeta = 0.5;            // β of the generalised JSD
+  ScheduleSpec temperatureSchedule;  // kind "constant" → temperature
+  ScheduleSpec alphaSchedule;        // kind "constant" → alpha
+  std::vector<TeacherSpec> extraTeachers;  // a second (third...) teacher; the main one is JobSpec::teacher
+  double teacherWeight = 1.0;      // weight of JobSpec::teacher in the ensemble
+  int64_t chunkTokens = 1024;      // tokens per chunk of the chunked loss (never all [B·S, V] at once)
+  // Feature alignment (off when featureWeight is 0).
+  double featureWeight = 0;        // weight of the feature loss in the total
+  QString featureLoss = "mse";     // mse | cosine
+  std::vector<int> featureLayers;  // student layers to align (hidden_states indices); empty: uniform mapping
+  // Teacher logits cache: top-k per token written once under cacheDir and reused (0: online teacher).
+  int64_t cacheTopK = 0;
+  QString cacheDir;
+  bool operator==(const KdSpec&) const = default;
+};
+
+struct LoraSpec {
+  int r = 16;
+  double alpha = 32;
+  double dropout = 0.1;
+  QStringList targetModules{"q_proj", "v_proj"};  // suffixes, or "all-linear"
+  bool rslora = false;                            // scaling alpha/√r instead of alpha/r
+  bool operator==(const LoraSpec&) const = default;
+};
+
+struct TrainSpec {
+  int64_t maxSteps = 100;          // optimizer steps
+  int64_t batchSize = 8;           // sequences per micro-batch
+  int64_t gradAccum = 1;           // micro-batches per optimizer step
+  int64_t seqLen = 512;            // tokens per sequence (longer ones are truncated)
+  double lr = 2e-4;                // peak learning rate
+  int64_t warmupSteps = 10;        // linear warmup from 0
+  QString scheduler = "cosine";    // cosine | linear | constant (after warmup)
+  double weightDecay = 0.0;        // AdamW decoupled decay (not on norms and biases)
+  double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;  // AdamW
+  double maxGradNorm = 1.0;        // clip the global norm (0: off)
+  uint64_t seed = 0;               // data order, init, dropout
+  int64_t evalEvery = 20;          // validation every N steps (0: off)
+  int64_t saveEvery = 50;          // checkpoint every N steps (0: only at the end)
+  int64_t logEvery = 1;            // metrics every N steps
+  double earlyStopThreshold = 0.05;  // stop when val loss > best·(1 + threshold) ...
+  int64_t patience = 3;              // ... for this many evaluations in a row (0: off)
+  int64_t maxBadSteps = 5;         // NaN/Inf steps in a row before the job fails
+  QStringList trainable;           // full_ft: name substrings of the parameters to train (empty: all)
+  QString dtype = "auto";          // auto (bf16 autocast on CUDA, float32 on CPU) | float32 | bfloat16
+  bool operator==(const TrainSpec&) const = default;
+};
+
+// A hyper-parameter search over a base job: each trial is a child job.
+struct SweepParam {
+  QString key;                 // dotted JSON path into the base job, e.g. "train.lr", "lora.r", "kd.temperature"
+  std::vector<double> values;  // grid / choices
+  double min = 0, max = 0;     // range (when values is empty)
+  bool log = false;            // sample the range on a log scale
+  bool integer = false;        // round samples
+  bool operator==(const SweepParam&) const = default;
+};
+
+struct SweepSpec {
+  QString method = "grid";     // grid | tpe
+  int trials = 8;              // tpe: trials to run (grid: all combinations)
+  QString metric = "val_loss"; // minimised
+  std::vector<SweepParam> params;
+  QJsonObject base;            // the base job (kind distill | lora | full_ft)
+  bool operator==(const SweepSpec&) const = default;
+};
+
+struct JobSpec {
+  JobKind kind = JobKind::Lora;
+  QString name;            // shown in the queue; default: kind + student folder name
+  QString teacher;         // model folder (distill only)
+  QString student;         // model folder: the model trained
+  DataSpec data;
+  KdSpec kd;               // distill only
+  LoraSpec lora;           // lora only
+  TrainSpec train;
+  SweepSpec sweep;         // sweep only
+  QString device = "cpu";  // cpu | cuda | cuda:N
+  QString output;          // folder: final model / adapter, metrics.jsonl, state.json, checkpoints/
+
+  // Throws FormatError(source, "dotted.key", value, why) for a missing required key, a wrong type, a value out
+  // of range or an unknown key. Defaults fill what is absent.
+  static JobSpec fromJson(const QJsonObject& json, const QString& source);
+  QJsonObject toJson() const;
+  bool operator==(const JobSpec&) const = default;
+};
+
+QString jobKindName(JobKind k);  // "distill", "lora", "full_ft", "sweep"
+
+}  // namespace distillery
