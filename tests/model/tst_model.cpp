@@ -566,6 +566,55 @@ class TestModel : public QObject {
     QVERIFY2(errMasked < 1e-5, qPrintable(QStringLiteral("rel err %1").arg(errMasked)));
   }
 
+  // Features the shared fixtures lack, against tests/data/model/make_reference.py (a plain-torch restatement of
+  // transformers' eager forward, itself checked against the transformers-made tiny-llama fixture): Qwen3's
+  // q_norm/k_norm with head_dim ≠ hidden/heads, Mistral's sliding window, Llama 3.1's llama3 RoPE scaling.
+  // "without" names the config key whose removal must change the logits, so the feature is really exercised.
+  void referenceLogits_data() {
+    QTest::addColumn<QString>("model");
+    QTest::addColumn<QString>("without");
+    QTest::addColumn<int>("path");
+    const QList<QPair<QString, QString>> cases = {{QStringLiteral("tiny-qwen3"), QString()},
+                                                  {QStringLiteral("tiny-mistral-sw"), QStringLiteral("sliding_window")},
+                                                  {QStringLiteral("tiny-llama3-rope"), QStringLiteral("rope_scaling")}};
+    for (const auto& [model, without] : cases) {
+      QTest::newRow(qPrintable(model + QStringLiteral(" explicit"))) << model << without << int(AttentionPath::Explicit);
+      QTest::newRow(qPrintable(model + QStringLiteral(" sdpa"))) << model << without << int(AttentionPath::Sdpa);
+    }
+  }
+
+  void referenceLogits() {
+    QFETCH(QString, model);
+    QFETCH(QString, without);
+    QFETCH(int, path);
+    if (path == int(AttentionPath::Sdpa) && !sdpaAvailable()) QSKIP("this LibTorch has no scaled_dot_product_attention");
+    const QString dir = testDataDir() + QStringLiteral("/model/") + model;
+    const SafetensorsFile golden(dir + QStringLiteral("/golden.safetensors"));
+    const torch::Tensor ids = golden.tensor("input_ids"), mask = golden.tensor("attention_mask");
+    LoadedModel m = loadModel(dir, torch::kFloat32, torch::kCPU);
+    m.model->setAttentionPath(AttentionPath(path));
+    torch::NoGradGuard noGrad;
+    const torch::Tensor logits = m.model->forward(ids).logits;
+    const double err = relErr(logits, golden.tensor("logits"));
+    qInfo("%s logits: rel err %.3g", qPrintable(model), err);
+    QVERIFY2(err < 1e-5, qPrintable(QStringLiteral("rel err %1").arg(err)));
+    ForwardOptions f;
+    f.attentionMask = mask;
+    const double errMasked =
+        relErr(unmasked(m.model->forward(ids, f).logits, mask), unmasked(golden.tensor("logits_masked"), mask));
+    QVERIFY2(errMasked < 1e-5, qPrintable(QStringLiteral("masked rel err %1").arg(errMasked)));
+
+    if (without.isEmpty()) return;
+    QTemporaryDir plain;
+    QJsonObject config = readJsonObject(dir + QStringLiteral("/config.json"));
+    config.remove(without);
+    QVERIFY(writeFile(plain.path() + QStringLiteral("/config.json"), QJsonDocument(config).toJson()));
+    QVERIFY(QFile::copy(dir + QStringLiteral("/model.safetensors"), plain.path() + QStringLiteral("/model.safetensors")));
+    const double gap = relErr(loadModel(plain.path(), torch::kFloat32, torch::kCPU).model->forward(ids).logits,
+                              golden.tensor("logits"));
+    QVERIFY2(gap > 1e-2, qPrintable(QStringLiteral("without %1 the logits differ by only %2").arg(without).arg(gap)));
+  }
+
   void sdpaMatchesExplicit() {
     if (!sdpaAvailable()) QSKIP("this LibTorch has no scaled_dot_product_attention (the explicit path is checked "
                                 "against the golden logits)");
