@@ -127,6 +127,10 @@ struct JobSpec {
   // Throws FormatError(source, "dotted.key", value, why) for a missing required key, a wrong type, a value out
   // of range or an unknown key. Defaults fill what is absent.
   static JobSpec fromJson(const QJsonObject& json, const QString& source);
+  // Reads a job file (duplicate keys refused). Relative paths in it (teacher, student, data.*, kd.teachers[].path,
+  // kd.cache.dir, output, and the same inside sweep.base) resolve against the file's folder, so a job file
+  // travels with its data; the returned spec holds absolute paths.
+  static JobSpec fromFile(const QString& path);
   QJsonObject toJson() const;
   bool operator==(const JobSpec&) const = default;
 };

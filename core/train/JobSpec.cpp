@@ -1,0 +1,573 @@
+#include "train/JobSpec.h"
+
+#include "checkpoint/JsonFile.h"
+#include "common/Error.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QFileInfo>
+#include <QtCore/QJsonArray>
+#include <QtCore/QRegularExpression>
+
+#include <cmath>
+#include <functional>
+
+namespace distillery {
+
+namespace {
+
+// Typed, strict reads of one JSON object of a job: every read names the dotted key in its error, and the
+// constructor refuses keys the object does not know (a typo must never silently train with a default).
+class Fields {
+ public:
+  Fields(const QJsonObject& json, const QString& source, const QString& prefix, const QStringList& known)
+      : json_(json), source_(source), prefix_(prefix) {
+    for (auto it = json.begin(); it != json.end(); ++it)
+      if (!known.contains(it.key()))
+        throw FormatError(
+            source_, prefix_ + it.key(), QString(),
+            QStringLiteral("is not a known key (expected one of: %1)").arg(known.join(QStringLiteral(", "))));
+  }
+
+  QString key(const QString& k) const { return prefix_ + k; }
+  const QString& source() const { return source_; }
+  bool has(const QString& k) const {
+    const QJsonValue v = json_.value(k);
+    return !v.isUndefined() && !v.isNull();
+  }
+  QJsonValue value(const QString& k) const { return json_.value(k); }
+
+  [[noreturn]] void fail(const QString& k, const QString& why) const {
+    throw FormatError(source_, key(k), jsonText(json_.value(k)), why);
+  }
+  void require(const QString& k) const {
+    if (!has(k)) throw FormatError(source_, key(k), QString(), QStringLiteral("is missing"));
+  }
+
+  QString string(const QString& k, const QString& fallback) const {
+    if (!has(k)) return fallback;
+    if (!json_.value(k).isString()) fail(k, QStringLiteral("must be a string"));
+    return json_.value(k).toString();
+  }
+  QString nonEmptyString(const QString& k, const QString& fallback) const {
+    const QString s = string(k, fallback);
+    if (has(k) && s.isEmpty()) fail(k, QStringLiteral("must not be empty"));
+    return s;
+  }
+  QString choice(const QString& k, const QString& fallback, const QStringList& allowed) const {
+    const QString s = string(k, fallback);
+    if (!allowed.contains(s)) fail(k, QStringLiteral("must be one of: %1").arg(allowed.join(QStringLiteral(", "))));
+    return s;
+  }
+  double number(const QString& k, double fallback) const {
+    if (!has(k)) return fallback;
+    if (!json_.value(k).isDouble() || !std::isfinite(json_.value(k).toDouble()))
+      fail(k, QStringLiteral("must be a number"));
+    return json_.value(k).toDouble();
+  }
+  int64_t integer(const QString& k, int64_t fallback) const {
+    if (!has(k)) return fallback;
+    const QJsonValue v = json_.value(k);
+    const double d = v.toDouble();
+    if (!v.isDouble() || !std::isfinite(d) || d != std::floor(d) || std::fabs(d) > 9007199254740992.0)
+      fail(k, QStringLiteral("must be an integer"));
+    return static_cast<int64_t>(d);
+  }
+  bool boolean(const QString& k, bool fallback) const {
+    if (!has(k)) return fallback;
+    if (!json_.value(k).isBool()) fail(k, QStringLiteral("must be true or false"));
+    return json_.value(k).toBool();
+  }
+  QStringList strings(const QString& k, const QStringList& fallback) const {
+    if (!has(k)) return fallback;
+    if (!json_.value(k).isArray()) fail(k, QStringLiteral("must be a list of strings"));
+    QStringList out;
+    for (const QJsonValue& v : json_.value(k).toArray()) {
+      if (!v.isString()) fail(k, QStringLiteral("must be a list of strings"));
+      out << v.toString();
+    }
+    return out;
+  }
+  QJsonObject object(const QString& k) const {
+    if (!has(k)) return {};
+    if (!json_.value(k).isObject()) fail(k, QStringLiteral("must be an object"));
+    return json_.value(k).toObject();
+  }
+  QJsonArray array(const QString& k) const {
+    if (!has(k)) return {};
+    if (!json_.value(k).isArray()) fail(k, QStringLiteral("must be a list"));
+    return json_.value(k).toArray();
+  }
+
+  // Range checks on a value already read: the message says the allowed range.
+  void atLeast(const QString& k, double v, double min) const {
+    if (has(k) && !(v >= min)) fail(k, QStringLiteral("must be ≥ %1").arg(min));
+  }
+  void positive(const QString& k, double v) const {
+    if (has(k) && !(v > 0)) fail(k, QStringLiteral("must be > 0"));
+  }
+  void unit(const QString& k, double v) const {
+    if (has(k) && !(v >= 0 && v <= 1)) fail(k, QStringLiteral("must be between 0 and 1"));
+  }
+  void unitOpen(const QString& k, double v) const {
+    if (has(k) && !(v >= 0 && v < 1)) fail(k, QStringLiteral("must be ≥ 0 and < 1"));
+  }
+
+ private:
+  QJsonObject json_;
+  QString source_;
+  QString prefix_;
+};
+
+const QStringList kTopKeys = {"kind", "name",  "teacher", "student", "data",  "kd",
+                              "lora", "train", "sweep",   "device",  "output"};
+const QStringList kDataKeys = {"train", "validation", "format", "responses_only"};
+const QStringList kKdKeys = {"loss",           "temperature", "alpha",          "jsd_beta",     "temperature_schedule",
+                             "alpha_schedule", "teachers",    "teacher_weight", "chunk_tokens", "feature",
+                             "cache"};
+const QStringList kScheduleKeys = {"kind", "start", "end", "stages", "per_stage"};
+const QStringList kTeacherKeys = {"path", "weight"};
+const QStringList kFeatureKeys = {"weight", "loss", "layers"};
+const QStringList kCacheKeys = {"top_k", "dir"};
+const QStringList kLoraKeys = {"r", "alpha", "dropout", "target_modules", "rslora"};
+const QStringList kTrainKeys = {"max_steps",
+                                "batch_size",
+                                "grad_accum",
+                                "seq_len",
+                                "lr",
+                                "warmup_steps",
+                                "scheduler",
+                                "weight_decay",
+                                "beta1",
+                                "beta2",
+                                "eps",
+                                "max_grad_norm",
+                                "seed",
+                                "eval_every",
+                                "save_every",
+                                "log_every",
+                                "early_stop_threshold",
+                                "patience",
+                                "max_bad_steps",
+                                "trainable",
+                                "dtype"};
+const QStringList kSweepKeys = {"method", "trials", "metric", "params", "base"};
+const QStringList kSweepParamKeys = {"key", "values", "min", "max", "log", "integer"};
+
+// The numeric leaves a sweep may vary.
+const QStringList kSweepableKeys = {
+    "kd.temperature",   "kd.alpha",      "kd.jsd_beta",  "kd.teacher_weight",   "kd.chunk_tokens",
+    "lora.r",           "lora.alpha",    "lora.dropout", "train.max_steps",     "train.batch_size",
+    "train.grad_accum", "train.seq_len", "train.lr",     "train.warmup_steps",  "train.weight_decay",
+    "train.beta1",      "train.beta2",   "train.eps",    "train.max_grad_norm", "train.seed"};
+
+// value: what the schedule yields at the end points (stages: every stage); check: the allowed range.
+ScheduleSpec readSchedule(const Fields& parent, const QString& key, double fallbackStart,
+                          const std::function<bool(double)>& inRange, const QString& rangeText) {
+  const QJsonObject json = parent.object(key);
+  ScheduleSpec s;
+  if (!parent.has(key)) return s;
+  const Fields f(json, parent.source(), parent.key(key) + QLatin1Char('.'), kScheduleKeys);
+  s.kind = f.choice("kind", s.kind, {"constant", "linear", "cosine", "stages"});
+  s.start = f.number("start", fallbackStart);
+  s.end = f.number("end", s.start);
+  s.stages = static_cast<int>(f.integer("stages", s.stages));
+  s.perStage = f.number("per_stage", s.perStage);
+  if (f.has("stages") && (s.stages < 1 || s.stages > 1000))
+    f.fail("stages", QStringLiteral("must be between 1 and 1000"));
+  if (s.kind == QLatin1String("constant")) return s;  // the plain value (kd.temperature / kd.alpha) is used
+  if (!inRange(s.start)) f.fail("start", rangeText);
+  if ((s.kind == QLatin1String("linear") || s.kind == QLatin1String("cosine")) && !inRange(s.end))
+    f.fail("end", rangeText);
+  if (s.kind == QLatin1String("stages")) {
+    const double last = s.start + s.perStage * (s.stages - 1);
+    if (!inRange(last))
+      f.fail("per_stage", QStringLiteral("makes the last stage's value %1; %2").arg(last).arg(rangeText));
+  }
+  return s;
+}
+
+QJsonObject scheduleJson(const ScheduleSpec& s) {
+  return {{"kind", s.kind}, {"start", s.start}, {"end", s.end}, {"stages", s.stages}, {"per_stage", s.perStage}};
+}
+
+bool validDevice(const QString& d) {
+  static const QRegularExpression cuda(QStringLiteral("^cuda(:[0-9]{1,2})?$"));
+  return d == QLatin1String("cpu") || cuda.match(d).hasMatch();
+}
+
+JobKind kindFromName(const Fields& f) {
+  f.require("kind");
+  const QString k = f.choice("kind", {}, {"distill", "lora", "full_ft", "sweep"});
+  if (k == QLatin1String("distill")) return JobKind::Distill;
+  if (k == QLatin1String("lora")) return JobKind::Lora;
+  if (k == QLatin1String("full_ft")) return JobKind::FullFt;
+  return JobKind::Sweep;
+}
+
+DataSpec readData(const Fields& top, bool required) {
+  DataSpec d;
+  if (required) top.require("data");
+  const Fields f(top.object("data"), top.source(), top.key("data."), kDataKeys);
+  if (required) f.require("train");
+  d.train = f.nonEmptyString("train", d.train);
+  d.validation = f.string("validation", d.validation);
+  d.format = f.choice("format", d.format, {"text", "alpaca", "sharegpt", "messages", "prompt_completion"});
+  d.responsesOnly = f.boolean("responses_only", d.responsesOnly);
+  return d;
+}
+
+KdSpec readKd(const Fields& top) {
+  KdSpec k;
+  const Fields f(top.object("kd"), top.source(), top.key("kd."), kKdKeys);
+  k.loss = f.choice("loss", k.loss, {"forward_kl", "reverse_kl", "jsd"});
+  k.temperature = f.number("temperature", k.temperature);
+  f.positive("temperature", k.temperature);
+  k.alpha = f.number("alpha", k.alpha);
+  f.unit("alpha", k.alpha);
+  k.jsdBeta = f.number("jsd_beta", k.jsdBeta);
+  f.unit("jsd_beta", k.jsdBeta);
+  k.temperatureSchedule = readSchedule(
+      f, "temperature_schedule", k.temperature, [](double v) { return v > 0; },
+      QStringLiteral("the temperature must stay > 0"));
+  k.alphaSchedule = readSchedule(
+      f, "alpha_schedule", k.alpha, [](double v) { return v >= 0 && v <= 1; },
+      QStringLiteral("alpha must stay between 0 and 1"));
+  const QJsonArray teachers = f.array("teachers");
+  for (qsizetype i = 0; i < teachers.size(); ++i) {
+    const QString at = f.key("teachers[%1]").arg(i);
+    if (!teachers[i].isObject())
+      throw FormatError(f.source(), at, jsonText(teachers[i]), QStringLiteral("must be an object {path, weight}"));
+    const Fields t(teachers[i].toObject(), f.source(), at + QLatin1Char('.'), kTeacherKeys);
+    TeacherSpec spec;
+    t.require("path");
+    spec.path = t.nonEmptyString("path", {});
+    spec.weight = t.number("weight", spec.weight);
+    t.positive("weight", spec.weight);
+    k.extraTeachers.push_back(spec);
+  }
+  k.teacherWeight = f.number("teacher_weight", k.teacherWeight);
+  f.positive("teacher_weight", k.teacherWeight);
+  k.chunkTokens = f.integer("chunk_tokens", k.chunkTokens);
+  f.atLeast("chunk_tokens", double(k.chunkTokens), 1);
+
+  const Fields feature(f.object("feature"), f.source(), f.key("feature."), kFeatureKeys);
+  k.featureWeight = feature.number("weight", k.featureWeight);
+  feature.atLeast("weight", k.featureWeight, 0);
+  k.featureLoss = feature.choice("loss", k.featureLoss, {"mse", "cosine"});
+  const QJsonArray layers = feature.array("layers");
+  for (const QJsonValue& v : layers) {
+    const double d = v.toDouble(-1);
+    if (!v.isDouble() || d != std::floor(d) || d < 0 || d > 10000)
+      feature.fail("layers", QStringLiteral("must be a list of layer indices (integers ≥ 0)"));
+    k.featureLayers.push_back(static_cast<int>(d));
+  }
+
+  const Fields cache(f.object("cache"), f.source(), f.key("cache."), kCacheKeys);
+  k.cacheTopK = cache.integer("top_k", k.cacheTopK);
+  cache.atLeast("top_k", double(k.cacheTopK), 0);
+  k.cacheDir = cache.string("dir", k.cacheDir);
+  return k;
+}
+
+LoraSpec readLora(const Fields& top) {
+  LoraSpec l;
+  const Fields f(top.object("lora"), top.source(), top.key("lora."), kLoraKeys);
+  const int64_t r = f.integer("r", l.r);
+  if (f.has("r") && (r < 1 || r > 65536)) f.fail("r", QStringLiteral("must be between 1 and 65536"));
+  l.r = static_cast<int>(r);
+  l.alpha = f.number("alpha", l.alpha);
+  f.positive("alpha", l.alpha);
+  l.dropout = f.number("dropout", l.dropout);
+  f.unitOpen("dropout", l.dropout);
+  l.targetModules = f.strings("target_modules", l.targetModules);
+  if (f.has("target_modules") && (l.targetModules.isEmpty() || l.targetModules.contains(QString())))
+    f.fail("target_modules", QStringLiteral("must name at least one module suffix (or \"all-linear\"), none empty"));
+  l.rslora = f.boolean("rslora", l.rslora);
+  return l;
+}
+
+TrainSpec readTrain(const Fields& top) {
+  TrainSpec t;
+  const Fields f(top.object("train"), top.source(), top.key("train."), kTrainKeys);
+  const auto positiveInt = [&](const char* k, int64_t& v) {
+    v = f.integer(k, v);
+    f.atLeast(k, double(v), 1);
+  };
+  const auto nonNegativeInt = [&](const char* k, int64_t& v) {
+    v = f.integer(k, v);
+    f.atLeast(k, double(v), 0);
+  };
+  positiveInt("max_steps", t.maxSteps);
+  positiveInt("batch_size", t.batchSize);
+  positiveInt("grad_accum", t.gradAccum);
+  t.seqLen = f.integer("seq_len", t.seqLen);
+  f.atLeast("seq_len", double(t.seqLen), 2);
+  t.lr = f.number("lr", t.lr);
+  f.positive("lr", t.lr);
+  nonNegativeInt("warmup_steps", t.warmupSteps);
+  t.scheduler = f.choice("scheduler", t.scheduler, {"cosine", "linear", "constant"});
+  t.weightDecay = f.number("weight_decay", t.weightDecay);
+  f.atLeast("weight_decay", t.weightDecay, 0);
+  t.beta1 = f.number("beta1", t.beta1);
+  f.unitOpen("beta1", t.beta1);
+  t.beta2 = f.number("beta2", t.beta2);
+  f.unitOpen("beta2", t.beta2);
+  t.eps = f.number("eps", t.eps);
+  f.positive("eps", t.eps);
+  t.maxGradNorm = f.number("max_grad_norm", t.maxGradNorm);
+  f.atLeast("max_grad_norm", t.maxGradNorm, 0);
+  const int64_t seed = f.integer("seed", int64_t(t.seed));
+  f.atLeast("seed", double(seed), 0);
+  t.seed = static_cast<uint64_t>(seed);
+  nonNegativeInt("eval_every", t.evalEvery);
+  nonNegativeInt("save_every", t.saveEvery);
+  positiveInt("log_every", t.logEvery);
+  t.earlyStopThreshold = f.number("early_stop_threshold", t.earlyStopThreshold);
+  f.atLeast("early_stop_threshold", t.earlyStopThreshold, 0);
+  nonNegativeInt("patience", t.patience);
+  positiveInt("max_bad_steps", t.maxBadSteps);
+  t.trainable = f.strings("trainable", t.trainable);
+  t.dtype = f.choice("dtype", t.dtype, {"auto", "float32", "bfloat16"});
+  return t;
+}
+
+JobSpec readJob(const QJsonObject& json, const QString& source, const QString& prefix);
+
+SweepSpec readSweep(const Fields& top) {
+  SweepSpec s;
+  top.require("sweep");
+  const Fields f(top.object("sweep"), top.source(), top.key("sweep."), kSweepKeys);
+  s.method = f.choice("method", s.method, {"grid", "tpe"});
+  s.trials = static_cast<int>(f.integer("trials", s.trials));
+  if (f.has("trials") && (s.trials < 1 || s.trials > 10000))
+    f.fail("trials", QStringLiteral("must be between 1 and 10000"));
+  s.metric = f.choice("metric", s.metric, {"val_loss", "loss"});
+  f.require("params");
+  const QJsonArray params = f.array("params");
+  if (params.isEmpty()) f.fail("params", QStringLiteral("must list at least one parameter"));
+  for (qsizetype i = 0; i < params.size(); ++i) {
+    const QString at = f.key("params[%1]").arg(i);
+    if (!params[i].isObject())
+      throw FormatError(f.source(), at, jsonText(params[i]),
+                        QStringLiteral("must be an object {key, values | min, max}"));
+    const Fields p(params[i].toObject(), f.source(), at + QLatin1Char('.'), kSweepParamKeys);
+    SweepParam sp;
+    p.require("key");
+    sp.key = p.choice("key", {}, kSweepableKeys);
+    for (const QJsonValue& v : p.array("values")) {
+      if (!v.isDouble()) p.fail("values", QStringLiteral("must be a list of numbers"));
+      sp.values.push_back(v.toDouble());
+    }
+    sp.min = p.number("min", sp.min);
+    sp.max = p.number("max", sp.max);
+    sp.log = p.boolean("log", sp.log);
+    sp.integer = p.boolean("integer", sp.integer);
+    if (p.has("values")) {
+      if (sp.values.empty()) p.fail("values", QStringLiteral("must not be empty"));
+      if (p.has("min") || p.has("max")) p.fail("values", QStringLiteral("and min/max exclude each other"));
+    } else {
+      if (!p.has("min") || !p.has("max"))
+        throw FormatError(f.source(), at, QString(), QStringLiteral("needs values, or min and max"));
+      if (!(sp.min < sp.max)) p.fail("max", QStringLiteral("must be greater than min (%1)").arg(sp.min));
+      if (sp.log && !(sp.min > 0)) p.fail("min", QStringLiteral("must be > 0 for a log scale"));
+      if (s.method == QLatin1String("grid")) p.fail("min", QStringLiteral("a grid sweep needs values, not a range"));
+    }
+    s.params.push_back(sp);
+  }
+  f.require("base");
+  s.base = f.object("base");
+  // The base must be a valid job of a trainable kind: check it now, with its keys named under sweep.base.
+  const JobSpec base = readJob(s.base, f.source(), f.key("base."));
+  if (base.kind == JobKind::Sweep)
+    throw FormatError(f.source(), f.key("base.kind"), jsonText(s.base.value("kind")),
+                      QStringLiteral("must be distill, lora or full_ft (sweeps do not nest)"));
+  return s;
+}
+
+JobSpec readJob(const QJsonObject& json, const QString& source, const QString& prefix) {
+  const Fields f(json, source, prefix, kTopKeys);
+  JobSpec s;
+  s.kind = kindFromName(f);
+  const bool sweep = s.kind == JobKind::Sweep;
+  if (!sweep) f.require("student");
+  s.student = f.nonEmptyString("student", s.student);
+  if (s.kind == JobKind::Distill) f.require("teacher");
+  s.teacher = f.nonEmptyString("teacher", s.teacher);
+  s.data = readData(f, !sweep);
+  s.kd = readKd(f);
+  s.lora = readLora(f);
+  s.train = readTrain(f);
+  s.device = f.string("device", s.device);
+  if (!validDevice(s.device)) f.fail("device", QStringLiteral("must be cpu, cuda or cuda:N"));
+  if (!sweep) f.require("output");
+  s.output = f.nonEmptyString("output", s.output);
+  if (sweep)
+    s.sweep = readSweep(f);
+  else if (f.has("sweep"))
+    f.fail("sweep", QStringLiteral("is only for kind sweep"));
+  if (f.has("name")) {
+    s.name = f.string("name", {});
+  } else {
+    s.name = jobKindName(s.kind);
+    if (!s.student.isEmpty()) s.name += QLatin1Char(' ') + QFileInfo(QDir::cleanPath(s.student)).fileName();
+  }
+  return s;
+}
+
+// Keys whose values are file system paths (relative ones resolve against the job file's folder).
+void resolvePaths(QJsonObject& job, const QDir& base) {
+  const auto fix = [&](QJsonObject& o, const char* k) {
+    const QJsonValue v = o.value(QLatin1String(k));
+    if (v.isString() && !v.toString().isEmpty() && QFileInfo(v.toString()).isRelative())
+      o.insert(QLatin1String(k), QDir::cleanPath(base.absoluteFilePath(v.toString())));
+  };
+  fix(job, "teacher");
+  fix(job, "student");
+  fix(job, "output");
+  if (job.value("data").isObject()) {
+    QJsonObject data = job.value("data").toObject();
+    fix(data, "train");
+    fix(data, "validation");
+    job.insert("data", data);
+  }
+  if (job.value("kd").isObject()) {
+    QJsonObject kd = job.value("kd").toObject();
+    if (kd.value("teachers").isArray()) {
+      QJsonArray teachers = kd.value("teachers").toArray();
+      for (qsizetype i = 0; i < teachers.size(); ++i) {
+        if (!teachers[i].isObject()) continue;
+        QJsonObject t = teachers[i].toObject();
+        fix(t, "path");
+        teachers[i] = t;
+      }
+      kd.insert("teachers", teachers);
+    }
+    if (kd.value("cache").isObject()) {
+      QJsonObject cache = kd.value("cache").toObject();
+      fix(cache, "dir");
+      kd.insert("cache", cache);
+    }
+    job.insert("kd", kd);
+  }
+  if (job.value("sweep").isObject()) {
+    QJsonObject sweep = job.value("sweep").toObject();
+    if (sweep.value("base").isObject()) {
+      QJsonObject b = sweep.value("base").toObject();
+      resolvePaths(b, base);
+      sweep.insert("base", b);
+    }
+    job.insert("sweep", sweep);
+  }
+}
+
+}  // namespace
+
+QString jobKindName(JobKind k) {
+  switch (k) {
+    case JobKind::Distill:
+      return QStringLiteral("distill");
+    case JobKind::Lora:
+      return QStringLiteral("lora");
+    case JobKind::FullFt:
+      return QStringLiteral("full_ft");
+    case JobKind::Sweep:
+      return QStringLiteral("sweep");
+  }
+  return {};
+}
+
+JobSpec JobSpec::fromJson(const QJsonObject& json, const QString& source) { return readJob(json, source, {}); }
+
+JobSpec JobSpec::fromFile(const QString& path) {
+  QJsonObject json = readJsonObject(path, DuplicateKeys::Refuse);
+  resolvePaths(json, QFileInfo(path).absoluteDir());
+  return fromJson(json, path);
+}
+
+QJsonObject JobSpec::toJson() const {
+  QJsonObject o;
+  o.insert("kind", jobKindName(kind));
+  o.insert("name", name);
+  if (!teacher.isEmpty()) o.insert("teacher", teacher);
+  if (!student.isEmpty()) o.insert("student", student);
+  if (kind != JobKind::Sweep || data != DataSpec{}) {
+    QJsonObject d{{"format", data.format}, {"responses_only", data.responsesOnly}};
+    if (!data.train.isEmpty()) d.insert("train", data.train);
+    if (!data.validation.isEmpty()) d.insert("validation", data.validation);
+    o.insert("data", d);
+  }
+  if (kind == JobKind::Distill || kd != KdSpec{}) {
+    QJsonObject k{
+        {"loss", kd.loss},        {"temperature", kd.temperature},      {"alpha", kd.alpha},
+        {"jsd_beta", kd.jsdBeta}, {"teacher_weight", kd.teacherWeight}, {"chunk_tokens", qint64(kd.chunkTokens)}};
+    if (kd.temperatureSchedule != ScheduleSpec{})
+      k.insert("temperature_schedule", scheduleJson(kd.temperatureSchedule));
+    if (kd.alphaSchedule != ScheduleSpec{}) k.insert("alpha_schedule", scheduleJson(kd.alphaSchedule));
+    QJsonArray teachers;
+    for (const TeacherSpec& t : kd.extraTeachers) teachers.append(QJsonObject{{"path", t.path}, {"weight", t.weight}});
+    if (!teachers.isEmpty()) k.insert("teachers", teachers);
+    QJsonArray layers;
+    for (int l : kd.featureLayers) layers.append(l);
+    k.insert("feature", QJsonObject{{"weight", kd.featureWeight}, {"loss", kd.featureLoss}, {"layers", layers}});
+    QJsonObject cache{{"top_k", qint64(kd.cacheTopK)}};
+    if (!kd.cacheDir.isEmpty()) cache.insert("dir", kd.cacheDir);
+    k.insert("cache", cache);
+    o.insert("kd", k);
+  }
+  if (kind == JobKind::Lora || lora != LoraSpec{}) {
+    o.insert("lora", QJsonObject{{"r", lora.r},
+                                 {"alpha", lora.alpha},
+                                 {"dropout", lora.dropout},
+                                 {"target_modules", QJsonArray::fromStringList(lora.targetModules)},
+                                 {"rslora", lora.rslora}});
+  }
+  if (kind != JobKind::Sweep || train != TrainSpec{}) {
+    const TrainSpec& t = train;
+    o.insert("train", QJsonObject{{"max_steps", qint64(t.maxSteps)},
+                                  {"batch_size", qint64(t.batchSize)},
+                                  {"grad_accum", qint64(t.gradAccum)},
+                                  {"seq_len", qint64(t.seqLen)},
+                                  {"lr", t.lr},
+                                  {"warmup_steps", qint64(t.warmupSteps)},
+                                  {"scheduler", t.scheduler},
+                                  {"weight_decay", t.weightDecay},
+                                  {"beta1", t.beta1},
+                                  {"beta2", t.beta2},
+                                  {"eps", t.eps},
+                                  {"max_grad_norm", t.maxGradNorm},
+                                  {"seed", qint64(t.seed)},
+                                  {"eval_every", qint64(t.evalEvery)},
+                                  {"save_every", qint64(t.saveEvery)},
+                                  {"log_every", qint64(t.logEvery)},
+                                  {"early_stop_threshold", t.earlyStopThreshold},
+                                  {"patience", qint64(t.patience)},
+                                  {"max_bad_steps", qint64(t.maxBadSteps)},
+                                  {"trainable", QJsonArray::fromStringList(t.trainable)},
+                                  {"dtype", t.dtype}});
+  }
+  if (kind == JobKind::Sweep) {
+    QJsonArray params;
+    for (const SweepParam& p : sweep.params) {
+      QJsonObject j{{"key", p.key}, {"log", p.log}, {"integer", p.integer}};
+      if (!p.values.empty()) {
+        QJsonArray values;
+        for (double v : p.values) values.append(v);
+        j.insert("values", values);
+      } else {
+        j.insert("min", p.min);
+        j.insert("max", p.max);
+      }
+      params.append(j);
+    }
+    o.insert("sweep", QJsonObject{{"method", sweep.method},
+                                  {"trials", sweep.trials},
+                                  {"metric", sweep.metric},
+                                  {"params", params},
+                                  {"base", sweep.base}});
+  }
+  o.insert("device", device);
+  if (!output.isEmpty()) o.insert("output", output);
+  return o;
+}
+
+}  // namespace distillery
