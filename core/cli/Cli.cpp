@@ -12,7 +12,7 @@ namespace distillery::cli {
 
 QList<Command> commands() {
   return {workspaceCommand(), demoCommand(), versionCommand(), tokenizeCommand(), templateCommand(),
-          inspectCommand(), logitsCommand(), generateCommand()};
+          inspectCommand(), logitsCommand(), generateCommand(), initStudentCommand(), preflightCommand()};
 }
 
 void Context::print(const QJsonObject& obj) const {

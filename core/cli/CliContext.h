@@ -42,5 +42,7 @@ Command templateCommand();
 Command inspectCommand();
 Command logitsCommand();
 Command generateCommand();
+Command initStudentCommand();
+Command preflightCommand();
 
 }  // namespace distillery::cli

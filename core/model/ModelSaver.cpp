@@ -87,20 +87,30 @@ TensorList checkedParameters(CausalLM& model, const ModelConfig& cfg, torch::Sca
   return out;
 }
 
-// save_pretrained's sharding (huggingface_hub's split_state_dict_into_shards): tensors in order, a new shard
-// when the next tensor would take the current one over the limit; a tensor larger than the limit alone.
+// save_pretrained's sharding (huggingface_hub's split_state_dict_into_shards_factory): tensors in order, a new
+// shard when the next tensor would take the current one over the limit; a tensor larger than the limit goes into
+// a shard of its own, placed before the shard being filled.
 std::vector<TensorList> shard(TensorList tensors, int64_t maxShardBytes) {
-  std::vector<TensorList> shards(1);
-  int64_t current = 0;
+  if (maxShardBytes <= 0) return {std::move(tensors)};
+  std::vector<TensorList> shards;
+  TensorList current;
+  int64_t currentBytes = 0;
   for (auto& item : tensors) {
     const int64_t bytes = item.second.numel() * static_cast<int64_t>(item.second.element_size());
-    if (maxShardBytes > 0 && !shards.back().empty() && current + bytes > maxShardBytes) {
-      shards.emplace_back();
-      current = 0;
+    if (bytes > maxShardBytes) {
+      shards.push_back({std::move(item)});
+      continue;
     }
-    current += bytes;
-    shards.back().push_back(std::move(item));
+    if (currentBytes + bytes > maxShardBytes) {
+      shards.push_back(std::move(current));
+      current = {};
+      currentBytes = 0;
+    }
+    currentBytes += bytes;
+    current.push_back(std::move(item));
   }
+  if (!current.empty()) shards.push_back(std::move(current));
+  if (shards.empty()) shards.emplace_back();
   return shards;
 }
 
