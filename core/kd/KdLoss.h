@@ -28,6 +28,7 @@
 #include <QtCore/QString>
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace distillery {
@@ -56,6 +57,10 @@ struct KdLossResult {
 // One teacher's soft targets for chunkedKdLoss: either its last hidden states and output projection (online;
 // logits are made chunk by chunk), or cached top-k logits (TeacherCache).
 struct TeacherTargets {
+  TeacherTargets() = default;
+  // Online: hidden [N, Ht] and output weight [Vt, Ht].
+  TeacherTargets(torch::Tensor h, torch::Tensor w, double m = 1) : hidden(std::move(h)), weight(std::move(w)), mix(m) {}
+
   torch::Tensor hidden;       // [N, Ht] final-norm hidden states, rows aligned with the student's
   torch::Tensor weight;       // [Vt, Ht] the teacher's output projection (lm_head or tied embeddings)
   double mix = 1;             // ensemble weight (normalised over all teachers)
