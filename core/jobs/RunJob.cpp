@@ -1,0 +1,126 @@
+#include "jobs/RunJob.h"
+
+#include "common/AtomicFile.h"
+#include "common/Error.h"
+#include "data/TrainingData.h"
+#include "jobs/DistillTask.h"
+#include "jobs/FullFtTask.h"
+#include "jobs/LoraTask.h"
+#include "jobs/TaskSupport.h"
+#include "store/Store.h"
+#include "tokenizer/Tokenizer.h"
+#include "train/JsonlMetricsSink.h"
+#include "train/StoreMetricsSink.h"
+
+#include <torch/torch.h>
+
+#include <QtCore/QDateTime>
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QJsonDocument>
+
+#include <cmath>
+#include <memory>
+#include <optional>
+
+namespace distillery {
+
+namespace {
+
+std::unique_ptr<TrainTask> makeTask(const JobSpec& spec) {
+  switch (spec.kind) {
+    case JobKind::Lora:
+      return std::make_unique<LoraTask>(spec);
+    case JobKind::FullFt:
+      return std::make_unique<FullFtTask>(spec);
+    case JobKind::Distill:
+      return std::make_unique<DistillTask>(spec);
+    case JobKind::Sweep:
+      break;
+  }
+  throw Error(QString(), QStringLiteral("kind"), jobKindName(spec.kind),
+              QStringLiteral("is run by the job runner as its trials, not by runJob"));
+}
+
+QJsonValue numberOrNull(double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(QJsonValue::Null); }
+QJsonValue textOrNull(const QString& s) { return s.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s); }
+
+}  // namespace
+
+QJsonObject jobStateJson(const JobSpec& spec, const TrainResult& r) {
+  return {{"status", trainStatusName(r.status)},
+          {"error", r.error},
+          {"steps", qint64(r.steps)},
+          {"total_steps", qint64(spec.train.maxSteps)},
+          {"best_val_loss", numberOrNull(r.bestValLoss)},
+          {"best_checkpoint", textOrNull(r.bestCheckpoint)},
+          {"last_loss", numberOrNull(r.lastLoss)},
+          {"last_checkpoint", textOrNull(r.lastCheckpoint)},
+          {"kind", jobKindName(spec.kind)},
+          {"name", spec.name},
+          {"finished_at", QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)}};
+}
+
+TrainResult runJob(const JobSpec& spec, JobContext& ctx) {
+  TrainResult result;
+  TrainControl ownControl;
+  TrainControl& control = ctx.control ? *ctx.control : ownControl;
+  try {
+    if (spec.kind == JobKind::Sweep) makeTask(spec);  // throws the explanation
+    if (!QDir().mkpath(spec.output))
+      throw Error(spec.output, QStringLiteral("output"), QString(), QStringLiteral("cannot be created"));
+    const QString metricsPath = QDir(spec.output).filePath(QStringLiteral("metrics.jsonl"));
+    // A fresh run into a used folder starts a fresh log; a resumed one keeps it (the sink trims later steps).
+    if (!ctx.resume) QFile::remove(metricsPath);
+
+    // Data first: a bad line fails the job before any model is loaded.
+    const torch::Device device = jobDevice(spec);
+    const Tokenizer tokenizer = Tokenizer::fromDirectory(spec.student);
+    const ExampleRenderer renderer(tokenizer, spec.student, spec.data.format, spec.data.responsesOnly);
+    TrainingDataOptions o;
+    o.seqLen = spec.train.seqLen;
+    o.batchSize = spec.train.batchSize;
+    o.seed = spec.train.seed;
+    o.device = device;
+    TrainingData train(spec.data.train, renderer, o);
+    std::optional<TrainingData> validation;
+    if (!spec.data.validation.isEmpty()) {
+      TrainingDataOptions v = o;
+      v.shuffle = false;
+      validation.emplace(spec.data.validation, renderer, v);
+    }
+
+    torch::manual_seed(spec.train.seed);
+    const std::unique_ptr<TrainTask> task = makeTask(spec);
+
+    JsonlMetricsSink jsonl(metricsPath);
+    std::unique_ptr<StoreMetricsSink> store;
+    if (ctx.store) store = std::make_unique<StoreMetricsSink>(*ctx.store, ctx.jobId);
+    MultiMetricsSink sink({&jsonl, store.get(), ctx.extraSink});
+    if (train.skipped() > 0)
+      sink.message(QStringLiteral("%1 training rows skipped: nothing to train on within seq_len %2")
+                       .arg(train.skipped())
+                       .arg(spec.train.seqLen));
+
+    TrainerOptions options = TrainerOptions::fromJob(spec);
+    options.resume = ctx.resume;
+    Trainer trainer(*task, train, validation ? &*validation : nullptr, options);
+    result = trainer.run(control, sink);
+  } catch (const std::exception& e) {
+    result.status = TrainStatus::Failed;
+    result.error = QString::fromUtf8(e.what());
+  } catch (...) {
+    result.status = TrainStatus::Failed;
+    result.error = QStringLiteral("unknown error");
+  }
+  try {
+    if (QDir(spec.output).exists())
+      writeFileAtomically(QDir(spec.output).filePath(QStringLiteral("state.json")),
+                          QJsonDocument(jobStateJson(spec, result)).toJson());
+  } catch (const std::exception& e) {
+    if (result.error.isEmpty()) result.error = QString::fromUtf8(e.what());
+  }
+  return result;
+}
+
+}  // namespace distillery
