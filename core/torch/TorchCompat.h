@@ -7,3 +7,14 @@
 
 // torch::scaled_dot_product_attention arrived in 2.0; 1.13 uses the explicit softmax(QKᵀ/√d + mask)·V path.
 #define DISTILLERY_HAS_SDPA DISTILLERY_TORCH_AT_LEAST(2, 0)
+
+// at::_fused_adamw_ (the whole AdamW update in one CUDA kernel) arrived in 2.0; we require 2.1, where its
+// signature settled. 1.13 updates with the _foreach_* kernels, which both versions have.
+#define DISTILLERY_HAS_FUSED_ADAMW DISTILLERY_TORCH_AT_LEAST(2, 1)
+// Autocast: 2.4 takes the device type (set_autocast_enabled(kCUDA, on), set_autocast_dtype(kCUDA, t)) and
+// deprecates 1.13's CUDA-only set_enabled(on) / set_autocast_gpu_dtype(t).
+#define DISTILLERY_HAS_AUTOCAST_DEVICE_API DISTILLERY_TORCH_AT_LEAST(2, 4)
+// CUDA out of memory: both 1.13 and 2.x throw c10::OutOfMemoryError (c10/util/Exception.h); older releases threw
+// a plain c10::Error whose text contains "out of memory", which isOutOfMemory() (core/train/OutOfMemory.h)
+// also accepts.
+#define DISTILLERY_HAS_OOM_ERROR DISTILLERY_TORCH_AT_LEAST(1, 13)

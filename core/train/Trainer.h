@@ -80,7 +80,8 @@ class MetricsSink {
   virtual void checkpointWritten(int64_t step, const QString& dir) {}
   // Human sentences: early stop, a failed checkpoint write, a skipped NaN step, resume.
   virtual void message(const QString& text) {}
-  // The run continues from a checkpoint at `step`: rows logged for later steps belong to the lost run.
+  // Called once when the loop starts, with the step it starts from: the checkpoint's step on resume, 0 for a
+  // fresh run. Rows an earlier run logged for later steps belong to a lost run (drop them).
   virtual void resumed(int64_t step) {}
   // The run ended (any status); flush what is buffered.
   virtual void finished() {}
