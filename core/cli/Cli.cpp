@@ -12,7 +12,8 @@ namespace distillery::cli {
 
 QList<Command> commands() {
   return {workspaceCommand(), demoCommand(), versionCommand(), tokenizeCommand(), templateCommand(),
-          inspectCommand(), logitsCommand(), generateCommand(), initStudentCommand(), preflightCommand()};
+          inspectCommand(), logitsCommand(), generateCommand(), initStudentCommand(), preflightCommand(),
+          trainCommand()};
 }
 
 void Context::print(const QJsonObject& obj) const {

@@ -44,5 +44,6 @@ Command logitsCommand();
 Command generateCommand();
 Command initStudentCommand();
 Command preflightCommand();
+Command trainCommand();
 
 }  // namespace distillery::cli

@@ -1,0 +1,196 @@
+// distillery-cli train JOB.json [--workspace PATH] [--resume]: runs one job headless in this process.
+//
+// Progress goes to stderr: "step 12/100  loss 3.2145  tok/s 1234  ETA 1:23", rewritten in place (\r) on a
+// terminal, one line per logged step otherwise (logs, CI). With --workspace the job is registered in the
+// workspace's jobs table (config_json = the file verbatim) and its status, metrics and checkpoints go there as
+// for a job the GUI runs; without it only the output folder is written (model or adapter, metrics.jsonl,
+// state.json). Ctrl-C (SIGINT) cancels: the loop stops within one step, writes a checkpoint and exits 130;
+// --resume continues from the newest checkpoint in the output folder (and, with --workspace, the job's own row).
+// Exit codes: 0 finished (or stopped early by the validation curve), 1 failed, 2 wrong usage, 130 cancelled.
+#include "checkpoint/JsonFile.h"
+#include "cli/CliContext.h"
+#include "common/Error.h"
+#include "jobs/JobRunner.h"
+#include "jobs/JobStore.h"
+#include "jobs/RunJob.h"
+#include "store/Workspace.h"
+#include "train/JobSpec.h"
+#include "train/Trainer.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QFileInfo>
+
+#include <unistd.h>
+#include <atomic>
+#include <cmath>
+#include <csignal>
+
+namespace distillery::cli {
+
+namespace {
+
+constexpr int kCancelled = 130;  // 128 + SIGINT, as shells report a job stopped by Ctrl-C
+
+std::atomic<std::atomic_bool*> gCancel{nullptr};
+
+extern "C" void onSigint(int) {
+  // Only a lock-free atomic store: async-signal-safe.
+  if (std::atomic_bool* c = gCancel.load()) c->store(true);
+}
+
+QString clock(double seconds) {
+  if (!(seconds >= 0)) return QStringLiteral("?");
+  const qint64 s = qint64(std::llround(seconds));
+  return s >= 3600 ? QStringLiteral("%1:%2:%3")
+                         .arg(s / 3600)
+                         .arg(s / 60 % 60, 2, 10, QLatin1Char('0'))
+                         .arg(s % 60, 2, 10, QLatin1Char('0'))
+                   : QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+class ProgressLine : public MetricsSink {
+ public:
+  ProgressLine(QTextStream& err, bool tty) : err_(err), tty_(tty) {}
+  void stepMetrics(const StepMetrics& m) override {
+    const QString line = QStringLiteral("step %1/%2  loss %3  tok/s %4  ETA %5")
+                             .arg(m.step)
+                             .arg(m.totalSteps)
+                             .arg(m.loss, 0, 'f', 4)
+                             .arg(m.tokensPerSecond, 0, 'f', 0)
+                             .arg(clock(m.etaSeconds));
+    if (tty_)
+      err_ << '\r' << line.leftJustified(width_);
+    else
+      err_ << line << '\n';
+    width_ = std::max(width_, int(line.size()));
+    open_ = tty_;
+    err_.flush();
+  }
+  void validationMetrics(const ValidationMetrics& m) override {
+    say(QStringLiteral("validation at step %1: loss %2%3")
+            .arg(m.step)
+            .arg(m.loss, 0, 'f', 4)
+            .arg(m.best ? QStringLiteral(" (best)") : QString()));
+  }
+  void message(const QString& text) override { say(text); }
+  void finished() override {
+    if (open_) err_ << '\n';
+    open_ = false;
+    err_.flush();
+  }
+
+ private:
+  void say(const QString& text) {
+    if (open_) err_ << '\n';
+    open_ = false;
+    err_ << text << '\n';
+    err_.flush();
+  }
+  QTextStream& err_;
+  bool tty_;
+  bool open_ = false;  // a \r line is on screen without its newline
+  int width_ = 0;
+};
+
+int exitCodeOf(TrainStatus s) {
+  switch (s) {
+    case TrainStatus::Finished:
+    case TrainStatus::EarlyStopped:
+      return 0;
+    case TrainStatus::Cancelled:
+      return kCancelled;
+    case TrainStatus::Failed:
+      break;
+  }
+  return 1;
+}
+
+int trainMain(Context& ctx) {
+  const QString usage = QStringLiteral("distillery-cli train JOB.json [--workspace PATH] [--resume]");
+  QCommandLineParser p;
+  const QCommandLineOption workspace(QStringLiteral("workspace"),
+                                     QStringLiteral("Register the job and its metrics in this workspace."),
+                                     QStringLiteral("PATH"));
+  const QCommandLineOption resume(QStringLiteral("resume"),
+                                  QStringLiteral("Continue from the newest checkpoint in the job's output folder."));
+  p.addOption(workspace);
+  p.addOption(resume);
+  p.addPositionalArgument(QStringLiteral("JOB.json"),
+                          QStringLiteral("The job description (see the README's Job JSON)."));
+  if (!parseOrThrow(p, ctx, usage)) return 0;
+  if (p.positionalArguments().size() != 1) throw UsageError(QStringLiteral("expected one JOB.json\nusage: ") + usage);
+  const QString path = p.positionalArguments().first();
+  const JobSpec spec = JobSpec::fromFile(path);
+  if (spec.kind == JobKind::Sweep && !p.isSet(workspace))
+    throw UsageError({}, QStringLiteral("kind"), QStringLiteral("sweep"),
+                     QStringLiteral("runs its trials as jobs of a workspace: add --workspace PATH"));
+
+  TrainControl control;
+  gCancel.store(&control.cancel);
+  struct sigaction action {
+  }, previous{};
+  action.sa_handler = onSigint;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, &previous);
+  struct Restore {
+    struct sigaction& previous;
+    ~Restore() {
+      sigaction(SIGINT, &previous, nullptr);
+      gCancel.store(nullptr);
+    }
+  } restore{previous};
+
+  ProgressLine progress(ctx.err, isatty(STDERR_FILENO) == 1);
+  QString status, error;
+  int code = 1;
+  int64_t steps = 0;
+  double best = std::nan("");
+  qint64 jobId = 0;
+  if (p.isSet(workspace)) {
+    const Workspace ws = Workspace::open(p.value(workspace));
+    const JobStore jobs(ws.store());
+    // --resume picks up this output folder's own job row when the workspace has one that can be resumed.
+    if (p.isSet(resume))
+      for (const JobRow& row : jobs.list())
+        if (row.outputDir == spec.output && isResumable(row.status) && row.parentId == 0) {
+          jobId = row.id;
+          break;
+        }
+    if (jobId == 0) jobId = jobs.create(spec, readJsonObject(path));
+    const JobOutcome out =
+        executeJob(ws.store(), jobId, spec, p.isSet(resume), control, &progress, defaultJobFunction());
+    status = jobStatusName(out.status);
+    error = out.error;
+    steps = out.steps;
+    best = out.bestValLoss;
+    code = out.status == JobStatus::Succeeded ? 0 : out.status == JobStatus::Cancelled ? kCancelled : 1;
+  } else {
+    JobContext jc;
+    jc.control = &control;
+    jc.extraSink = &progress;
+    jc.resume = p.isSet(resume);
+    const TrainResult r = runJob(spec, jc);
+    status = trainStatusName(r.status);
+    error = r.error;
+    steps = r.steps;
+    best = r.bestValLoss;
+    code = exitCodeOf(r.status);
+  }
+  progress.finished();
+  QJsonObject summary{{"status", status}, {"steps", qint64(steps)}, {"output", spec.output}};
+  if (jobId) summary.insert("job", jobId);
+  if (std::isfinite(best)) summary.insert("best_val_loss", best);
+  if (!error.isEmpty()) summary.insert("error", error);
+  ctx.print(summary);
+  if (code == 1 && !error.isEmpty()) ctx.err << "distillery-cli: " << error << Qt::endl;
+  return code;
+}
+
+}  // namespace
+
+Command trainCommand() {
+  return {QStringLiteral("train"),
+          QStringLiteral("run a distill, LoRA, full fine-tuning or sweep job from its JSON file"), trainMain};
+}
+
+}  // namespace distillery::cli
