@@ -45,5 +45,6 @@ Command generateCommand();
 Command initStudentCommand();
 Command preflightCommand();
 Command trainCommand();
+Command jobsCommand();
 
 }  // namespace distillery::cli

@@ -17,6 +17,7 @@
 
 #include <QtCore/QObject>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -111,16 +112,36 @@ class JobRunner : public QObject {
   JobStore jobs_;
   JobRunnerOptions options_;
   bool shuttingDown_ = false;
+  std::atomic_bool shuttingDownFlag_{false};       // the same, for workers (cancelled → interrupted at shutdown)
   std::vector<std::shared_ptr<Job>> queue_;        // waiting, in order
   std::map<qint64, std::shared_ptr<Job>> active_;  // running or paused
   std::map<qint64, std::shared_ptr<Job>> done_;    // finished in this session (their last snapshot)
 };
 
-// Runs one job to its end in the calling thread as the runner's workers do: takes the job's lock (refusing a job
-// another process runs), sets it running, watches for a CANCEL request from another process, runs it (a sweep
-// as its trials), and records the final status and error. Never throws: an exception becomes the failed status.
-// `extraSink` (may be null) also receives the job's metrics, e.g. a CLI progress line. Returns the final status.
-JobStatus executeJob(const Store& store, qint64 jobId, const JobSpec& spec, bool resume, TrainControl& control,
-                     MetricsSink* extraSink, const JobFunction& run);
+// The job status a training result means: finished and early_stopped → succeeded, cancelled, failed.
+JobStatus jobStatusOf(const TrainResult& r);
+
+// What the application runs jobs with (runJob), or what setDefaultJobFunction() put in its place (tests, tools).
+JobFunction defaultJobFunction();
+void setDefaultJobFunction(JobFunction run);  // empty: back to runJob
+
+// How a job ended, as executeJob reports it.
+struct JobOutcome {
+  JobStatus status = JobStatus::Failed;
+  QString error;           // failed: why; cancelled from another process: by whom
+  int64_t steps = 0;       // optimizer steps done (sweeps: trials done)
+  double bestValLoss = 0;  // NaN when none
+  QString bestCheckpoint;
+};
+
+// Runs one job to its end in the calling thread, as the runner's workers do: takes the job's lock (refusing a job
+// another live process runs, without touching its row), sets it running, watches for a CANCEL request from
+// another process, runs it (a sweep as its trials, each through this same function), and records the final
+// status and error in the store. Never throws: an exception becomes the failed status and its text the error.
+// `extraSink` (may be null) also receives the job's metrics: the runner's snapshot, a CLI progress line.
+// `onTrial` (may be empty) hears of each finished trial of a sweep.
+JobOutcome executeJob(const Store& store, qint64 jobId, const JobSpec& spec, bool resume, TrainControl& control,
+                      MetricsSink* extraSink, const JobFunction& run,
+                      const std::function<void(int done, int total, double best)>& onTrial = {});
 
 }  // namespace distillery
