@@ -118,8 +118,7 @@ struct FusedKdFunction : public torch::autograd::Function<FusedKdFunction> {
     ctx->save_for_backward({gradHidden, gradWeight});
     ctx->saved_data["hiddenType"] = int64_t(hidden.scalar_type());
     ctx->saved_data["weightType"] = int64_t(weight.scalar_type());
-    const torch::ScalarType t = gradHidden.defined() ? gradHidden.scalar_type() : gradWeight.scalar_type();
-    return torch::scalar_tensor(total, torch::TensorOptions().dtype(t).device(hidden.device()));
+    return torch::scalar_tensor(total, gradHidden.options());
   }
 
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
@@ -129,8 +128,8 @@ struct FusedKdFunction : public torch::autograd::Function<FusedKdFunction> {
     const auto ht = torch::ScalarType(ctx->saved_data["hiddenType"].toInt());
     const auto wt = torch::ScalarType(ctx->saved_data["weightType"].toInt());
     torch::Tensor gh, gw;
-    if (saved[0].defined()) gh = (saved[0] * g.to(saved[0].scalar_type())).to(ht);
-    if (saved[1].defined()) gw = (saved[1] * g.to(saved[1].scalar_type())).to(wt);
+    if (saved[0].numel() > 0) gh = (saved[0] * g.to(saved[0].scalar_type())).to(ht);
+    if (saved[1].numel() > 0) gw = (saved[1] * g.to(saved[1].scalar_type())).to(wt);
     return {gh, gw, torch::Tensor(), torch::Tensor(), torch::Tensor()};
   }
 };
@@ -362,8 +361,10 @@ KdLossResult chunkedKdLoss(const torch::Tensor& studentHidden, const torch::Tens
   r.kd = kd;
   if (needH || needW) {
     torch::AutoGradMode enable(true);
-    r.total = FusedKdFunction::apply(studentHidden, studentWeight, needH ? gradH.view(studentHidden.sizes()) : gradH,
-                                     gradW, value);
+    // Autograd records every tensor argument, so an absent gradient travels as an empty placeholder.
+    const torch::Tensor none = torch::empty({0}, h.options().dtype(ct));
+    r.total = FusedKdFunction::apply(studentHidden, studentWeight, needH ? gradH.view(studentHidden.sizes()) : none,
+                                     needW ? gradW : none, value);
   } else {
     r.total = torch::scalar_tensor(value, h.options().dtype(ct));
   }
