@@ -155,6 +155,8 @@ class TestLora : public QObject {
   void badAdapter_data();
   void badAdapter();
   void adapterTwiceRefused();
+  void regexTargets();
+  void bfloat16Base();
 };
 
 void TestLora::linearMatchesPeft_data() {
@@ -226,6 +228,7 @@ void TestLora::fixtureAdapterLogits() {
   const torch::Tensor logits = logitsOf(lm, adapterGolden("input_ids"));
   const torch::Tensor want = adapterGolden("logits_with_adapter");
   const double err = relErr(logits, want);
+  qInfo("fixture adapter logits: rel err %.3g", err);
   QVERIFY2(err < 1e-5, qPrintable(QStringLiteral("relative error %1").arg(err)));
   // The adapter does change the output (far more than the tolerance).
   unloadLora(lm);
@@ -244,6 +247,7 @@ void TestLora::fixtureAdapterMerged() {
   const torch::Tensor ids = adapterGolden("input_ids");
   const torch::Tensor want = adapterGolden("logits_merged");
   const double err = relErr(logitsOf(lm, ids), want);
+  qInfo("merged logits: rel err %.3g", err);
   QVERIFY2(err < 1e-5, qPrintable(QStringLiteral("relative error %1").arg(err)));
 
   // The merged model as a full Hugging Face checkpoint that loads back with the same logits.
@@ -253,6 +257,7 @@ void TestLora::fixtureAdapterMerged() {
             fixture(QStringLiteral("tiny-llama")));
   CausalLM reloaded = loadCausalLM(out, torch::kFloat32, torch::kCPU);
   const double reloadErr = relErr(logitsOf(reloaded, ids), want);
+  qInfo("merged, saved and reloaded logits: rel err %.3g", reloadErr);
   QVERIFY2(reloadErr < 1e-5, qPrintable(QStringLiteral("reloaded relative error %1").arg(reloadErr)));
 }
 
@@ -711,6 +716,46 @@ void TestLora::adapterTwiceRefused() {
   QTemporaryDir tmp;
   QCOMPARE(errorOf([&] { saveAdapter(plain, LoraConfig{}, tmp.path(), QString()); }),
            tmp.path() + QStringLiteral(": the model carries no LoRA adapters to save"));
+}
+
+// PEFT also accepts target_modules as one regular expression that must match the whole module name.
+void TestLora::regexTargets() {
+  QTemporaryDir tmp;
+  const QString dir = tmp.path() + QStringLiteral("/adapter");
+  copyAdapter(dir);
+  patchConfig(dir,
+              {{"target_modules", QStringLiteral(R"(model\.layers\.\d+\.(self_attn\.[qv]_proj|mlp\.down_proj))")}});
+  CausalLM lm = load(QStringLiteral("tiny-llama"));
+  const LoraConfig c = loadAdapter(lm, dir);
+  QCOMPARE(c.targetModules.size(), 1);
+  QCOMPARE(loraParameters(lm).size(), size_t(12));
+  const double err = relErr(logitsOf(lm, adapterGolden("input_ids")), adapterGolden("logits_with_adapter"));
+  QVERIFY2(err < 1e-5, qPrintable(QStringLiteral("relative error %1").arg(err)));
+
+  // A regex must match whole names: "q_proj" alone matches none of them.
+  patchConfig(dir, {{"target_modules", QStringLiteral("q_proj")}});
+  CausalLM other = load(QStringLiteral("tiny-llama"));
+  QCOMPARE(errorOf([&] { loadAdapter(other, dir); }),
+           dir + QStringLiteral("/adapter_config.json: target_modules=q_proj matches no linear module of the model"));
+  QVERIFY(!hasLora(other));
+}
+
+// A bfloat16 base keeps float32 adapters (as PEFT does); logits within bf16's few percent of the float32 golden
+// ones (the bound tst_model uses for the base model), before and after merging into the bf16 weights.
+void TestLora::bfloat16Base() {
+  CausalLM lm = loadCausalLM(fixture(QStringLiteral("tiny-llama")), torch::kBFloat16, torch::kCPU);
+  loadAdapter(lm, adapterDir());
+  for (const auto& [name, t] : loraParameters(lm)) QCOMPARE(t.scalar_type(), torch::kFloat32);
+  const torch::Tensor ids = adapterGolden("input_ids");
+  const double err = relErr(logitsOf(lm, ids), adapterGolden("logits_with_adapter"));
+  qInfo("bfloat16 base + adapter logits: rel err %.3g", err);
+  QVERIFY2(err < 2e-2, qPrintable(QStringLiteral("relative error %1").arg(err)));
+  mergeLora(lm);
+  QCOMPARE(lm->dtype(), torch::kBFloat16);
+  QCOMPARE(lm->named_parameters()["model.layers.0.self_attn.q_proj.weight"].scalar_type(), torch::kBFloat16);
+  const double mergedErr = relErr(logitsOf(lm, ids), adapterGolden("logits_merged"));
+  qInfo("bfloat16 merged logits: rel err %.3g", mergedErr);
+  QVERIFY2(mergedErr < 2e-2, qPrintable(QStringLiteral("relative error %1").arg(mergedErr)));
 }
 
 QTEST_GUILESS_MAIN(TestLora)
