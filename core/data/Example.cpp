@@ -97,6 +97,10 @@ Example ExampleRenderer::renderChat(const QJsonArray& messages, const QString& w
   // and ends; the whole conversation's rendering must be their concatenation.
   const QString full = template_->render(messages, false);
   Example e;
+  if (!responsesOnly_) {  // every token counts: no prefix property needed
+    append(e, full, true);
+    return e;
+  }
   qsizetype done = 0;  // characters of `full` already emitted
   bool anyReply = false;
   for (qsizetype i = 0; i < messages.size(); ++i) {
@@ -118,7 +122,7 @@ Example ExampleRenderer::renderChat(const QJsonArray& messages, const QString& w
     anyReply = true;
   }
   if (done < full.size()) append(e, full.mid(done), false);
-  if (!anyReply && responsesOnly_)
+  if (!anyReply)
     throw FormatError(where, QStringLiteral("messages"), QString(),
                       QStringLiteral("has no assistant reply to train on"));
   return e;
