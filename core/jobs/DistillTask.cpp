@@ -51,7 +51,7 @@ DistillTask::DistillTask(const JobSpec& spec) : spec_(spec) {
 
 LossParts DistillTask::compute(const Batch& batch, int64_t step, int64_t totalSteps) {
   const KdLossOptions o = kdOptionsAtStep(spec_.kd, step, totalSteps);
-  const bool features = align_.get() != nullptr;
+  const bool features = !align_.is_empty();
   ForwardOptions fo = forwardOptions(batch);
   fo.hiddenStates = features;
 
