@@ -19,6 +19,7 @@
 #include <QtCore/QFile>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
+#include <QtCore/QSet>
 
 #include <atomic>
 #include <cmath>
@@ -98,7 +99,17 @@ int list(Context& ctx) {
                  .arg(QStringLiteral("DEVICE"), -7)
                  .arg(QStringLiteral("NAME"))
           << Qt::endl;
+  // Newest first, each sweep followed by its trials in order.
+  QSet<qint64> listed;
+  for (const JobRow& r : rows) listed.insert(r.id);
+  QList<JobRow> ordered;
   for (const JobRow& r : rows) {
+    if (r.parentId && listed.contains(r.parentId)) continue;
+    ordered << r;
+    for (auto it = rows.rbegin(); it != rows.rend(); ++it)
+      if (it->parentId == r.id) ordered << *it;
+  }
+  for (const JobRow& r : ordered) {
     QString name = r.name;
     if (r.parentId) name = QStringLiteral("└ ") + name;
     ctx.out << QStringLiteral("%1  %2  %3  %4  %5  %6")

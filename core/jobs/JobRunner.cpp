@@ -214,8 +214,8 @@ namespace {
 class SnapshotSink : public MetricsSink {
  public:
   SnapshotSink(std::function<void(const std::function<void(JobSnapshot&)>&)> update, JobStore jobs, qint64 id,
-               std::chrono::milliseconds every)
-      : update_(std::move(update)), jobs_(std::move(jobs)), id_(id), every_(every) {
+               std::chrono::milliseconds every, bool stepProgress)
+      : update_(std::move(update)), jobs_(std::move(jobs)), id_(id), every_(every), stepProgress_(stepProgress) {
     clock_.start();
   }
 
@@ -227,7 +227,7 @@ class SnapshotSink : public MetricsSink {
       s.tokensPerSecond = m.tokensPerSecond;
       s.etaSeconds = m.etaSeconds;
     });
-    if (m.totalSteps > 0 && clock_.elapsed() >= every_.count()) {
+    if (stepProgress_ && m.totalSteps > 0 && clock_.elapsed() >= every_.count()) {
       clock_.restart();
       try {
         jobs_.setProgress(id_, double(m.step) / double(m.totalSteps));
@@ -253,6 +253,7 @@ class SnapshotSink : public MetricsSink {
   JobStore jobs_;
   qint64 id_;
   std::chrono::milliseconds every_;
+  bool stepProgress_;  // false for sweeps: their row's progress counts trials, not a trial's steps
   QElapsedTimer clock_;
 };
 
@@ -309,6 +310,21 @@ void JobRunner::schedule() {
 }
 
 void JobRunner::start(const std::shared_ptr<Job>& job) {
+  // `distillery-cli jobs cancel` in another process cancels a queued job in the store only: honour it here.
+  std::optional<JobRow> row;
+  try {
+    row = jobs_.find(job->id);
+  } catch (const std::exception&) {
+  }
+  if (row && row->status == JobStatus::Cancelled) {
+    job->update([&](JobSnapshot& s) {
+      s.status = JobStatus::Cancelled;
+      s.error = row->error;
+    });
+    done_[job->id] = job;
+    Q_EMIT jobStatusChanged(job->id, jobStatusName(JobStatus::Cancelled));
+    return;
+  }
   active_[job->id] = job;
   // Running in the row before the thread starts, so a pause right away finds the status it expects.
   try {
@@ -325,7 +341,9 @@ void JobRunner::start(const std::shared_ptr<Job>& job) {
   std::atomic_bool* shuttingDown = &shuttingDownFlag_;
   job->thread = QThread::create([job, run, store, every, shuttingDown] {
     const JobStore jobs(store);
-    SnapshotSink sink([&](const std::function<void(JobSnapshot&)>& f) { job->update(f); }, jobs, job->id, every);
+    const bool sweep = job->spec.kind == JobKind::Sweep;
+    SnapshotSink sink([&](const std::function<void(JobSnapshot&)>& f) { job->update(f); }, jobs, job->id, every,
+                      !sweep);
     JobOutcome o = executeJob(store, job->id, job->spec, job->resume, job->control, &sink, run,
                               [&](int done, int total, double best) {
                                 job->update([&](JobSnapshot& s) {
@@ -333,6 +351,10 @@ void JobRunner::start(const std::shared_ptr<Job>& job) {
                                   s.trials = total;
                                   if (std::isfinite(best)) s.bestValLoss = best;
                                 });
+                                try {
+                                  jobs.setProgress(job->id, total > 0 ? double(done) / double(total) : 0.0);
+                                } catch (const std::exception&) {
+                                }
                               });
     if (o.status == JobStatus::Cancelled && shuttingDown->load()) {
       // Stopped because the application closed, not by the user: resumable next session.

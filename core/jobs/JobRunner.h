@@ -17,6 +17,7 @@
 
 #include <QtCore/QObject>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -53,7 +54,12 @@ struct JobSnapshot {
   int trials = 0;          // sweeps: trials in all
   QString message;         // last message of the job (checkpoint written, early stop, ...)
   QString error;           // failed: why
-  double progress() const { return totalSteps > 0 ? double(step) / double(totalSteps) : 0.0; }
+  // 0..1: steps of the job, or for a sweep trials done plus the running trial's share.
+  double progress() const {
+    const double steps = totalSteps > 0 ? double(step) / double(totalSteps) : 0.0;
+    if (trials <= 0) return steps;
+    return std::min(1.0, (double(trial) + (trial < trials ? steps : 0.0)) / double(trials));
+  }
 };
 
 struct JobRunnerOptions {

@@ -555,14 +555,19 @@ class TestJobsRunner : public QObject {
     g.name = QStringLiteral("gate");
     const qint64 running = runner.enqueue(g);
     const qint64 queued = runner.enqueue(loraSpec(tmp_.filePath(QStringLiteral("cancel-q"))));
+    const qint64 external = runner.enqueue(loraSpec(tmp_.filePath(QStringLiteral("cancel-ext"))));
     QVERIFY(runner.cancel(queued));
+    // `distillery-cli jobs cancel` from another process changes only the row of a job queued here; the runner
+    // honours it when the job's turn comes.
+    QVERIFY(JobStore(ws.store()).setStatusIf(external, JobStatus::Queued, JobStatus::Cancelled));
     QCOMPARE(runner.snapshot(queued).status, JobStatus::Cancelled);
     QCOMPARE(JobStore(ws.store()).job(queued).error, QStringLiteral("cancelled before it started"));
     // Cancelling a job waiting at its gate (before any step) works too.
     QVERIFY(runner.cancel(running));
     QTRY_VERIFY_WITH_TIMEOUT(runner.isIdle(), 10000);
     QCOMPARE(runner.snapshot(running).status, JobStatus::Cancelled);
-    for (const FakeEvent& e : fakes.events()) QVERIFY(e.id != queued);
+    QCOMPARE(runner.snapshot(external).status, JobStatus::Cancelled);
+    for (const FakeEvent& e : fakes.events()) QVERIFY(e.id != queued && e.id != external);
   }
 
   void pauseAndResume() {
@@ -713,6 +718,8 @@ class TestJobsRunner : public QObject {
     QCOMPARE(snap.trial, 6);
     QCOMPARE(snap.trials, 6);
     QCOMPARE(snap.bestValLoss, best);
+    QCOMPARE(snap.progress(), 1.0);
+    QCOMPARE(jobs.job(id).progress, 1.0);
     // The parent's metrics and sweep.json name the best trial: lr 3e-5 (log10 closest to -4.5), batch 8.
     QCOMPARE(jobs.metric(id, QStringLiteral("trial_val_loss")).size(), size_t(6));
     const std::vector<MetricPoint> bestSeries = jobs.metric(id, QStringLiteral("best_val_loss"));
@@ -775,14 +782,20 @@ class TestJobsRunner : public QObject {
     ws.store().exec(QStringLiteral("DELETE FROM metrics WHERE job_id = %1 AND step >= 2").arg(id));
     jobs.setStatus(trials[2].id, JobStatus::Interrupted);
     jobs.setStatus(id, JobStatus::Interrupted);
+    const qsizetype eventsBefore = fakes.events().size();
     QVERIFY(runner.resume(id));
-    QTRY_COMPARE_WITH_TIMEOUT(runner.snapshot(id).status, JobStatus::Succeeded, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(runner.isIdle(), 20000);
+    QCOMPARE(runner.snapshot(id).status, JobStatus::Succeeded);
     trials = jobs.children(id);
     QCOMPARE(trials.size(), 4);
-    QCOMPARE(fakes.resumeFlags(trials[0].id), QList<bool>{false});  // not run again
-    QCOMPARE(fakes.resumeFlags(trials[1].id), QList<bool>{false});
-    QCOMPARE(fakes.resumeFlags(trials[2].id), (QList<bool>{false, true}));  // continued from its checkpoint
-    QCOMPARE(fakes.resumeFlags(trials[3].id), QList<bool>{false});          // new
+    // Only trial 2 (continued from its checkpoint) and trial 3 (new) ran again.
+    QList<qint64> started;
+    const QList<FakeEvent> ev = fakes.events();
+    for (qsizetype i = eventsBefore; i < ev.size(); ++i)
+      if (ev[i].start) started << ev[i].id;
+    QCOMPARE(started, (QList<qint64>{trials[2].id, trials[3].id}));
+    QCOMPARE(fakes.resumeFlags(trials[2].id), (QList<bool>{false, true}));
+    QCOMPARE(fakes.resumeFlags(trials[3].id).last(), false);  // fresh (SQLite may reuse the deleted row's id)
     QCOMPARE(JobSpec::fromJson(trials[3].config, {}).train.lr, 4e-5);
     QCOMPARE(jobs.metric(id, QStringLiteral("trial_val_loss")).size(), size_t(4));
   }
