@@ -17,5 +17,7 @@ struct BenchContext {
 int storeBench(BenchContext& ctx);
 // Tokenizer encode MB/s (llama2, llama3, qwen3 fixtures), beside the JavaScript port of HF tokenizers.
 int tokenizerBench(BenchContext& ctx);
+// LoRA SFT and KD training tokens/s through the real tasks and Trainer, beside peer_bench.py's PEFT / HF KD.
+int trainBench(BenchContext& ctx);
 
 }  // namespace distillery::bench

@@ -1,5 +1,5 @@
 // distillery-bench NAME [ARGS] [--json FILE]: runs one benchmark and prints a table; with --json also writes
-// the numbers. Benchmarks: store, tokenizer.
+// the numbers. Benchmarks: store, tokenizer, train.
 #include "Bench.h"
 #include "common/AtomicFile.h"
 #include "runtime/Runtime.h"
@@ -22,8 +22,9 @@ int main(int argc, char** argv) {
     jsonPath = args.at(i + 1);
     args.remove(i, 2);
   }
-  const std::map<QString, std::function<int(BenchContext&)>> benches = {
-      {QStringLiteral("store"), storeBench}, {QStringLiteral("tokenizer"), tokenizerBench}};
+  const std::map<QString, std::function<int(BenchContext&)>> benches = {{QStringLiteral("store"), storeBench},
+                                                                        {QStringLiteral("tokenizer"), tokenizerBench},
+                                                                        {QStringLiteral("train"), trainBench}};
   if (args.isEmpty() || !benches.count(args.first())) {
     out << "usage: distillery-bench NAME [ARGS] [--json FILE]\nbenchmarks:";
     for (const auto& [name, fn] : benches) out << ' ' << name;
