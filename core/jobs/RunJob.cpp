@@ -7,6 +7,7 @@
 #include "jobs/FullFtTask.h"
 #include "jobs/LoraTask.h"
 #include "jobs/TaskSupport.h"
+#include "kd/Preflight.h"
 #include "store/Store.h"
 #include "tokenizer/Tokenizer.h"
 #include "train/JsonlMetricsSink.h"
@@ -90,6 +91,29 @@ TrainResult runJob(const JobSpec& spec, JobContext& ctx) {
       validation.emplace(spec.data.validation, renderer, v);
     }
 
+    // Distillation: every teacher must share the student's tokenizer before any model is loaded (logit KD over
+    // different vocabularies compares unrelated tokens). A padded vocabulary is fine: KD runs on the shared ids.
+    QStringList preflightNotes;
+    if (spec.kind == JobKind::Distill) {
+      QStringList teachers{spec.teacher};
+      for (const TeacherSpec& t : spec.kd.extraTeachers) teachers << t.path;
+      for (const QString& teacher : teachers) {
+        const PreflightReport p = preflight(teacher, spec.student, QString::fromStdString(device.str()),
+                                            {spec.train.batchSize, spec.train.seqLen});
+        if (p.verdict == KdVerdict::Refused)
+          throw Error(teacher, QStringLiteral("teacher"), QString(),
+                      QStringLiteral("cannot teach %1 by logit KD: %2%3")
+                          .arg(spec.student, p.reason,
+                               p.offerSequenceKd ? QStringLiteral(" Use sequence-level KD instead: have the teacher "
+                                                                  "answer the prompts and fine-tune the student on "
+                                                                  "those answers (kind lora or full_ft).")
+                                                 : QString()));
+        if (p.verdict == KdVerdict::SharedIds || !p.warnings.isEmpty())
+          preflightNotes
+              << QStringLiteral("preflight %1: %2 %3").arg(teacher, p.reason, p.warnings.join(QLatin1Char(' ')));
+      }
+    }
+
     torch::manual_seed(spec.train.seed);
     const std::unique_ptr<TrainTask> task = makeTask(spec);
 
@@ -97,6 +121,7 @@ TrainResult runJob(const JobSpec& spec, JobContext& ctx) {
     std::unique_ptr<StoreMetricsSink> store;
     if (ctx.store) store = std::make_unique<StoreMetricsSink>(*ctx.store, ctx.jobId);
     MultiMetricsSink sink({&jsonl, store.get(), ctx.extraSink});
+    for (const QString& note : preflightNotes) sink.message(note);
     if (train.skipped() > 0)
       sink.message(QStringLiteral("%1 training rows skipped: nothing to train on within seq_len %2")
                        .arg(train.skipped())

@@ -623,6 +623,31 @@ class TestJobsTasks : public QObject {
     QCOMPARE(student->config().hidden, int64_t(48));
   }
 
+  // Preflight before any model loads: a teacher with another tokenizer is refused with the reason and the
+  // sequence-level alternative; without feature alignment (feature weight 0) a distillation runs its steps.
+  void distillPreflight() {
+    QTemporaryDir dir;
+    QJsonObject job = runJson("distill", dir.filePath("refused"), 2);
+    job.insert("teacher", fixture("tiny-llama"));
+    JobContext ctx;
+    TrainResult r = runJob(JobSpec::fromJson(job, "job.json"), ctx);
+    QCOMPARE(r.status, TrainStatus::Failed);
+    QVERIFY2(r.error.startsWith(fixture("tiny-llama") + ": teacher cannot teach " + fixture("tiny-qwen2") +
+                                " by logit KD: "),
+             qPrintable(r.error));
+    QVERIFY2(r.error.contains("sequence-level KD"), qPrintable(r.error));
+    QVERIFY(!QFile::exists(dir.filePath("refused/model.safetensors")));
+    QCOMPARE(readJsonObject(dir.filePath("refused/state.json")).value("error").toString(), r.error);
+
+    job = runJson("distill", dir.filePath("plain"), 2);
+    QJsonObject kd = job.value("kd").toObject();
+    kd.remove("feature");
+    job.insert("kd", kd);
+    r = runJob(JobSpec::fromJson(job, "job.json"), ctx);
+    QVERIFY2(r.status == TrainStatus::Finished, qPrintable(r.error));
+    QCOMPARE(metricSeries(dir.filePath("plain"), "loss_kd").size(), size_t(2));
+  }
+
   void fullFtSubsetLeavesOthersBitIdentical() {
     QTemporaryDir dir;
     const QString out = dir.filePath("out");
