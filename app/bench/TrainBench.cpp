@@ -204,7 +204,10 @@ int trainBench(BenchContext& ctx) {
   if (!peerPath.isEmpty()) {
     QFile f(peerPath);
     if (f.open(QIODevice::ReadOnly)) {
-      const QJsonObject p = QJsonDocument::fromJson(f.readAll()).object().value(kind).toObject();
+      // peer_bench.py's keys for the same shapes.
+      const QString key =
+          lora ? QStringLiteral("peft_lora_qwen05_b8_s512") : QStringLiteral("hf_kd_qwen15_to_qwen05_b4_s512");
+      const QJsonObject p = QJsonDocument::fromJson(f.readAll()).object().value(key).toObject();
       peer = p.value(QStringLiteral("tokens_per_s")).toDouble();
       peerMem = p.value(QStringLiteral("peak_gib")).toDouble();
     }
