@@ -92,7 +92,12 @@ QString writeCheckpoint(const QString& root, int64_t step, const CheckpointConte
     QDir(old).removeRecursively();
     renameOrThrow(target, old);
   }
-  renameOrThrow(tmp, target);
+  try {
+    renameOrThrow(tmp, target);
+  } catch (...) {
+    if (!old.isEmpty()) ::rename(QFile::encodeName(old).constData(), QFile::encodeName(target).constData());
+    throw;
+  }
   temp.setAutoRemove(false);
   syncDir(root);
   if (!old.isEmpty()) QDir(old).removeRecursively();

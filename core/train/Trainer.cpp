@@ -295,8 +295,10 @@ double Trainer::State::clipGradients() {
     if (p.grad().defined()) grads.push_back(p.grad());
   if (grads.empty()) return 0.0;
   torch::NoGradGuard noGrad;
+  // The per-tensor norms are combined in float64, so the clip factor does not depend on float32 rounding of the
+  // total (gradient accumulation in float64 then matches one big batch to the last bits).
   std::vector<at::Tensor> norms;
-  for (const at::Tensor& g : grads) norms.push_back(g.detach().norm().to(grads.front().device(), torch::kFloat32));
+  for (const at::Tensor& g : grads) norms.push_back(g.detach().norm().to(grads.front().device(), torch::kFloat64));
   const at::Tensor total = torch::stack(norms).norm();
   const double norm = total.item<double>();
   if (spec.maxGradNorm > 0 && std::isfinite(norm)) {
