@@ -734,6 +734,20 @@ class TestJobsRunner : public QObject {
              (QJsonObject{{"train.lr", 3e-5}, {"train.batch_size", 8}}));
     QCOMPARE(top.value(QStringLiteral("job_id")).toInteger(), trials[2].id);
     QCOMPARE(summary.value(QStringLiteral("trials")).toArray().size(), 6);
+    // `jobs show` of the sweep names its best trial; `jobs list` puts the trials under their sweep, in order.
+    Result r = runCli({"jobs", "show", QString::number(id), "--workspace", ws.root(), "--json"});
+    QCOMPARE(r.code, 0);
+    const QJsonObject shown = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(shown.value(QStringLiteral("best_trial")).toObject().value(QStringLiteral("job_id")).toInteger(),
+             trials[2].id);
+    QCOMPARE(shown.value(QStringLiteral("trials")).toArray().size(), 6);
+    r = runCli({"jobs", "list", "--workspace", ws.root()});
+    QCOMPARE(r.code, 0);
+    const QStringList lines = r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 8);  // header, the sweep, its 6 trials
+    QVERIFY2(lines[1].trimmed().startsWith(QString::number(id) + QLatin1Char(' ')), qPrintable(r.out));
+    for (int i = 0; i < 6; ++i)
+      QVERIFY2(lines[2 + i].trimmed().startsWith(QString::number(trials[i].id) + QLatin1Char(' ')), qPrintable(r.out));
   }
 
   void tpeSweepStaysInRange() {
