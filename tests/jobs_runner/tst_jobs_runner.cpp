@@ -16,6 +16,7 @@
 #include "train/Trainer.h"
 
 #include "FakeJobs.h"
+#include "TestUtil.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QElapsedTimer>
@@ -37,15 +38,6 @@
 using namespace distillery;
 
 namespace {
-
-QString errorOf(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const std::exception& e) {
-    return QString::fromUtf8(e.what());
-  }
-  return QStringLiteral("(no error)");
-}
 
 JobSpec loraSpec(const QString& output, const QString& device = QStringLiteral("cpu")) {
   JobSpec s;
@@ -74,21 +66,6 @@ SweepParam range(const char* key, double min, double max, bool log, bool integer
   p.log = log;
   p.integer = integer;
   return p;
-}
-
-struct Result {
-  int code;
-  QString out, err;
-};
-
-// `distillery-cli ARGS` in this process, as main() runs it.
-Result runCli(const QStringList& args) {
-  QString out, err, in;
-  QTextStream o(&out), e(&err), i(&in);
-  const int code = cli::run(QStringList{QStringLiteral("distillery-cli")} + args, o, e, i);
-  o.flush();
-  e.flush();
-  return {code, out, err};
 }
 
 double median(std::vector<double> v) {
@@ -735,7 +712,7 @@ class TestJobsRunner : public QObject {
     QCOMPARE(top.value(QStringLiteral("job_id")).toInteger(), trials[2].id);
     QCOMPARE(summary.value(QStringLiteral("trials")).toArray().size(), 6);
     // `jobs show` of the sweep names its best trial; `jobs list` puts the trials under their sweep, in order.
-    Result r = runCli({"jobs", "show", QString::number(id), "--workspace", ws.root(), "--json"});
+    CliResult r = runCli({"jobs", "show", QString::number(id), "--workspace", ws.root(), "--json"});
     QCOMPARE(r.code, 0);
     const QJsonObject shown = QJsonDocument::fromJson(r.out.toUtf8()).object();
     QCOMPARE(shown.value(QStringLiteral("best_trial")).toObject().value(QStringLiteral("job_id")).toInteger(),
@@ -836,7 +813,7 @@ class TestJobsRunner : public QObject {
     JobLock other(out("elsewhere"));  // stands in for another process running that job
     QVERIFY(other.tryLock());
 
-    Result r = runCli({"jobs", "list", "--workspace", root, "--json"});
+    CliResult r = runCli({"jobs", "list", "--workspace", root, "--json"});
     QCOMPARE(r.code, 0);
     QJsonArray listed = QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("jobs")).toArray();
     QCOMPARE(listed.size(), 5);
@@ -939,7 +916,7 @@ class TestJobsRunner : public QObject {
       static const Workspace ws = freshWorkspace();
       args << QStringLiteral("--workspace") << ws.root();
     }
-    const Result r = runCli(args);
+    const CliResult r = runCli(args);
     QCOMPARE(r.code, code);
     QVERIFY2(r.err.contains(message), qPrintable(r.err));
   }
@@ -968,7 +945,7 @@ class TestJobsRunner : public QObject {
 
     QElapsedTimer t;
     t.start();
-    const Result r = runCli({"jobs", "cancel", QString::number(id), "--workspace", ws.root()});
+    const CliResult r = runCli({"jobs", "cancel", QString::number(id), "--workspace", ws.root()});
     QCOMPARE(r.code, 0);
     QVERIFY(child.waitForFinished(20000));
     const qint64 ms = t.elapsed();

@@ -16,6 +16,7 @@
 #include "train/JobSpec.h"
 
 #include "Fixtures.h"
+#include "TestUtil.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFile>
@@ -39,15 +40,6 @@
 using namespace distillery;
 
 namespace {
-
-QString errorOf(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const std::exception& e) {
-    return QString::fromUtf8(e.what());
-  }
-  return QStringLiteral("(no error)");
-}
 
 QJsonObject json(const char* text) {
   QJsonParseError e;
@@ -125,21 +117,6 @@ double mean(const std::vector<double>& v, size_t from, size_t to) {
   double sum = 0;
   for (size_t i = from; i < to; ++i) sum += v[i];
   return sum / double(to - from);
-}
-
-struct Result {
-  int code;
-  QString out, err;
-};
-
-Result runCli(QStringList args) {
-  args.prepend(QStringLiteral("distillery-cli"));
-  QString out, err, in;
-  QTextStream o(&out), e(&err), i(&in);
-  const int code = cli::run(args, o, e, i);
-  o.flush();
-  e.flush();
-  return {code, out, err};
 }
 
 }  // namespace
@@ -696,7 +673,7 @@ class TestJobsTasks : public QObject {
     QTemporaryDir dir;
     const QString jobPath = dir.filePath("job.json");
     writeFile(jobPath, QJsonDocument(runJson("lora", dir.filePath("out"), 2)).toJson());
-    Result ok = runCli({"train", jobPath});
+    CliResult ok = runCli({"train", jobPath});
     QVERIFY2(ok.code == 0, qPrintable(ok.err));
     QVERIFY2(ok.err.contains("step 2/2  loss "), qPrintable(ok.err));  // not a tty: one line per step
     QVERIFY(ok.out.contains("status: finished"));
@@ -707,7 +684,7 @@ class TestJobsTasks : public QObject {
     QJsonObject wsJob = runJson("lora", dir.filePath("out-ws"), 2);
     wsJob.insert("name", "from the CLI");
     writeFile(jobPath, QJsonDocument(wsJob).toJson());
-    const Result registered = runCli({"train", jobPath, "--workspace", dir.filePath("ws")});
+    const CliResult registered = runCli({"train", jobPath, "--workspace", dir.filePath("ws")});
     QVERIFY2(registered.code == 0, qPrintable(registered.err));
     const QList<JobRow> rows = JobStore(ws.store()).list();
     QCOMPARE(rows.size(), qsizetype(1));
@@ -719,7 +696,7 @@ class TestJobsTasks : public QObject {
     QCOMPARE(runCli({"train"}).code, 2);
     writeFile(jobPath,
               R"({"kind": "lora", "student": "s", "data": {"train": "t"}, "output": "o", "train": {"lr": 0}})");
-    const Result bad = runCli({"train", jobPath});
+    const CliResult bad = runCli({"train", jobPath});
     QCOMPARE(bad.code, 1);
     QVERIFY2(bad.err.contains(jobPath + ": train.lr=0 must be > 0"), qPrintable(bad.err));
 
@@ -727,7 +704,7 @@ class TestJobsTasks : public QObject {
     QJsonObject missing = runJson("lora", dir.filePath("out2"), 2);
     missing.insert("data", QJsonObject{{"train", dir.filePath("none.jsonl")}, {"format", "alpaca"}});
     writeFile(jobPath, QJsonDocument(missing).toJson());
-    const Result failed = runCli({"train", jobPath});
+    const CliResult failed = runCli({"train", jobPath});
     QCOMPARE(failed.code, 1);
     QVERIFY2(failed.err.contains("none.jsonl: cannot be read"), qPrintable(failed.err));
 
@@ -740,7 +717,7 @@ class TestJobsTasks : public QObject {
       QThread::msleep(200);
       if (!done) ::kill(::getpid(), SIGINT);
     });
-    const Result cancelled = runCli({"train", jobPath});
+    const CliResult cancelled = runCli({"train", jobPath});
     done = true;
     interrupter.join();
     QCOMPARE(cancelled.code, 130);

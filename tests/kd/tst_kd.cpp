@@ -10,6 +10,7 @@
 #include "kd/TeacherCache.h"
 
 #include "Fixtures.h"
+#include "TestUtil.h"
 
 #include <torch/torch.h>
 
@@ -40,15 +41,6 @@ double relErr(const torch::Tensor& a, const torch::Tensor& b) {
 }
 
 double relErr(double a, double b) { return std::abs(a - b) / std::max(std::abs(b), 1e-300); }
-
-QString errorOf(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const std::exception& e) {
-    return QString::fromUtf8(e.what());
-  }
-  return QStringLiteral("(no error)");
-}
 
 QJsonObject readJson(const QString& path) {
   QFile f(path);

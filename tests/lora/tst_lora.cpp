@@ -11,6 +11,7 @@
 #include "model/ModelSaver.h"
 
 #include "Fixtures.h"
+#include "TestUtil.h"
 
 #include <torch/torch.h>
 
@@ -82,15 +83,6 @@ QJsonObject linearCase(const QString& name) {
   for (const QJsonValue& c : all.value(QStringLiteral("cases")).toArray())
     if (c.toObject().value(QStringLiteral("name")).toString() == name) return c.toObject();
   return {};
-}
-
-QString errorOf(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const std::exception& e) {
-    return QString::fromUtf8(e.what());
-  }
-  return QStringLiteral("(no error)");
 }
 
 // A writable copy of the fixture adapter.

@@ -17,6 +17,7 @@
 #include "model/Sampling.h"
 
 #include "Fixtures.h"
+#include "TestUtil.h"
 
 #include <torch/torch.h>
 
@@ -56,15 +57,6 @@ torch::Tensor unmasked(const torch::Tensor& logits, const torch::Tensor& mask) {
   return logits.index({mask.to(torch::kBool)});
 }
 
-QString errorOf(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const std::exception& e) {
-    return QString::fromUtf8(e.what());
-  }
-  return QStringLiteral("(no error)");
-}
-
 QJsonObject baseConfig() {
   return QJsonDocument::fromJson(R"({
     "architectures": ["LlamaForCausalLM"], "model_type": "llama", "vocab_size": 100, "hidden_size": 32,
@@ -78,8 +70,10 @@ QJsonObject baseConfig() {
 QJsonObject patched(QJsonObject base, const QByteArray& patchJson) {
   const QJsonObject patch = QJsonDocument::fromJson(patchJson).object();
   for (auto it = patch.begin(); it != patch.end(); ++it) {
-    if (it.value() == QJsonValue(QStringLiteral("__remove__"))) base.remove(it.key());
-    else base.insert(it.key(), it.value());
+    if (it.value() == QJsonValue(QStringLiteral("__remove__")))
+      base.remove(it.key());
+    else
+      base.insert(it.key(), it.value());
   }
   return base;
 }
@@ -95,7 +89,8 @@ void writeModel(const QString& dir, const QString& model, const std::function<vo
   QJsonObject config = readJsonObject(fixture(model + QStringLiteral("/config.json")));
   if (editConfig) editConfig(config);
   QVERIFY(writeFile(dir + QStringLiteral("/config.json"), QJsonDocument(config).toJson()));
-  QFile::copy(fixture(model + QStringLiteral("/generation_config.json")), dir + QStringLiteral("/generation_config.json"));
+  QFile::copy(fixture(model + QStringLiteral("/generation_config.json")),
+              dir + QStringLiteral("/generation_config.json"));
   const SafetensorsFile weights(fixture(model + QStringLiteral("/model.safetensors")));
   Tensors tensors;
   for (const TensorInfo& t : weights.tensors()) tensors.emplace_back(t.name, weights.tensor(t.name));
@@ -107,21 +102,6 @@ torch::Tensor& tensorNamed(Tensors& tensors, const std::string& name) {
   for (auto& [n, t] : tensors)
     if (n == name) return t;
   throw std::runtime_error("no tensor " + name);
-}
-
-struct CliResult {
-  int code = 0;
-  QString out, err;
-};
-
-CliResult runCli(const QStringList& args) {
-  CliResult r;
-  QString input;
-  QTextStream out(&r.out), err(&r.err), in(&input);
-  r.code = cli::run(QStringList{QStringLiteral("distillery-cli")} + args, out, err, in);
-  out.flush();
-  err.flush();
-  return r;
 }
 
 std::vector<int64_t> row(const torch::Tensor& t, int64_t r) {
@@ -255,35 +235,44 @@ class TestModel : public QObject {
     QTest::newRow("zero size") << QByteArray(R"({"hidden_size": 0})")
                                << QStringLiteral("cfg/config.json: hidden_size=0 must be a positive integer");
     QTest::newRow("negative layers") << QByteArray(R"({"num_hidden_layers": -2})")
-                                     << QStringLiteral("cfg/config.json: num_hidden_layers=-2 must be a positive integer");
+                                     << QStringLiteral(
+                                            "cfg/config.json: num_hidden_layers=-2 must be a positive integer");
     QTest::newRow("fractional vocab") << QByteArray(R"({"vocab_size": 100.5})")
                                       << QStringLiteral("cfg/config.json: vocab_size=100.5 must be a positive integer");
     QTest::newRow("kv heads") << QByteArray(R"({"num_key_value_heads": 3})")
-                              << QStringLiteral("cfg/config.json: num_key_value_heads=3 does not divide "
-                                                "num_attention_heads (8)");
+                              << QStringLiteral(
+                                     "cfg/config.json: num_key_value_heads=3 does not divide "
+                                     "num_attention_heads (8)");
     QTest::newRow("architecture") << QByteArray(R"({"architectures": ["GPT2LMHeadModel"]})")
-                                  << QStringLiteral("cfg/config.json: architectures=GPT2LMHeadModel is not supported; "
-                                                    "Distillery runs ") + supported;
+                                  << QStringLiteral(
+                                         "cfg/config.json: architectures=GPT2LMHeadModel is not supported; "
+                                         "Distillery runs ") +
+                                         supported;
     QTest::newRow("architectures not a list")
         << QByteArray(R"({"architectures": "LlamaForCausalLM"})")
-        << QStringLiteral("cfg/config.json: architectures=\"LlamaForCausalLM\" must be a list of one architecture name");
+        << QStringLiteral(
+               "cfg/config.json: architectures=\"LlamaForCausalLM\" must be a list of one architecture name");
     QTest::newRow("architectures missing")
         << QByteArray(R"({"architectures": "__remove__"})")
         << QStringLiteral("cfg/config.json: architectures is missing; expected one of ") + supported;
     QTest::newRow("model_type mismatch")
         << QByteArray(R"({"model_type": "qwen2"})")
-        << QStringLiteral("cfg/config.json: model_type=qwen2 does not match architectures (LlamaForCausalLM is "
-                          "model_type \"llama\")");
+        << QStringLiteral(
+               "cfg/config.json: model_type=qwen2 does not match architectures (LlamaForCausalLM is "
+               "model_type \"llama\")");
     QTest::newRow("hidden_act") << QByteArray(R"({"hidden_act": "gelu"})")
-                                << QStringLiteral("cfg/config.json: hidden_act=gelu is not supported; Distillery's MLP "
-                                                  "is SwiGLU with silu");
+                                << QStringLiteral(
+                                       "cfg/config.json: hidden_act=gelu is not supported; Distillery's MLP "
+                                       "is SwiGLU with silu");
     QTest::newRow("rope type") << QByteArray(R"({"rope_scaling": {"rope_type": "yarn", "factor": 4.0}})")
-                               << QStringLiteral("cfg/config.json: rope_scaling.rope_type=yarn is not supported; "
-                                                 "Distillery implements the default and llama3 RoPE");
+                               << QStringLiteral(
+                                      "cfg/config.json: rope_scaling.rope_type=yarn is not supported; "
+                                      "Distillery implements the default and llama3 RoPE");
     QTest::newRow("rope_parameters type")
         << QByteArray(R"({"rope_parameters": {"rope_theta": 10000.0, "rope_type": "linear", "factor": 2.0}})")
-        << QStringLiteral("cfg/config.json: rope_parameters.rope_type=linear is not supported; Distillery "
-                          "implements the default and llama3 RoPE");
+        << QStringLiteral(
+               "cfg/config.json: rope_parameters.rope_type=linear is not supported; Distillery "
+               "implements the default and llama3 RoPE");
     QTest::newRow("llama3 without factor")
         << QByteArray(R"({"rope_scaling": {"rope_type": "llama3", "low_freq_factor": 1.0, "high_freq_factor": 4.0,
                           "original_max_position_embeddings": 8192}})")
@@ -291,28 +280,35 @@ class TestModel : public QObject {
     QTest::newRow("rope_theta as text") << QByteArray(R"({"rope_theta": "big"})")
                                         << QStringLiteral("cfg/config.json: rope_theta=\"big\" must be a number");
     QTest::newRow("odd head_dim") << QByteArray(R"({"head_dim": 5})")
-                                  << QStringLiteral("cfg/config.json: head_dim=5 must be even for rotary position "
-                                                    "embeddings");
+                                  << QStringLiteral(
+                                         "cfg/config.json: head_dim=5 must be even for rotary position "
+                                         "embeddings");
     QTest::newRow("indivisible hidden")
         << QByteArray(R"({"hidden_size": 30})")
-        << QStringLiteral("cfg/config.json: hidden_size=30 is not divisible by num_attention_heads (8) and head_dim "
-                          "is not given");
+        << QStringLiteral(
+               "cfg/config.json: hidden_size=30 is not divisible by num_attention_heads (8) and head_dim "
+               "is not given");
     QTest::newRow("eos as text") << QByteArray(R"({"eos_token_id": "x"})")
-                                 << QStringLiteral("cfg/config.json: eos_token_id=\"x\" must be a token id (an integer ≥ 0)");
+                                 << QStringLiteral(
+                                        "cfg/config.json: eos_token_id=\"x\" must be a token id (an integer ≥ 0)");
     QTest::newRow("eos list") << QByteArray(R"({"eos_token_id": [2, -1]})")
-                              << QStringLiteral("cfg/config.json: eos_token_id=[2,-1] must be a token id or a list of "
-                                                "token ids");
+                              << QStringLiteral(
+                                     "cfg/config.json: eos_token_id=[2,-1] must be a token id or a list of "
+                                     "token ids");
     QTest::newRow("tie as text") << QByteArray(R"({"tie_word_embeddings": "yes"})")
-                                 << QStringLiteral("cfg/config.json: tie_word_embeddings=\"yes\" must be true or false");
+                                 << QStringLiteral(
+                                        "cfg/config.json: tie_word_embeddings=\"yes\" must be true or false");
     QTest::newRow("negative eps") << QByteArray(R"({"rms_norm_eps": -1})")
                                   << QStringLiteral("cfg/config.json: rms_norm_eps=-1 must be positive");
     QTest::newRow("dtype") << QByteArray(R"({"torch_dtype": "int8"})")
-                           << QStringLiteral("cfg/config.json: torch_dtype=int8 must be \"float32\", \"bfloat16\" or "
-                                             "\"float16\"");
+                           << QStringLiteral(
+                                  "cfg/config.json: torch_dtype=int8 must be \"float32\", \"bfloat16\" or "
+                                  "\"float16\"");
     QTest::newRow("layer_types length")
         << QByteArray(R"({"architectures": ["Qwen2ForCausalLM"], "model_type": "qwen2", "use_sliding_window": true,
                           "sliding_window": 16, "layer_types": ["full_attention"]})")
-        << QStringLiteral("cfg/config.json: layer_types=[\"full_attention\"] must list one attention type per layer (2)");
+        << QStringLiteral(
+               "cfg/config.json: layer_types=[\"full_attention\"] must list one attention type per layer (2)");
   }
 
   void configErrors() {
@@ -409,8 +405,8 @@ class TestModel : public QObject {
     const torch::Tensor padding = torch::tensor({1, 1, 1, 1, 0, 0, 1, 1}, torch::kInt64).view({2, 4});
     const AttentionMask m = makeAttentionMask(padding, 2, 0, 4, 2, torch::kCPU);
     QVERIFY(m.kind == AttentionMask::Kind::Explicit);
-    const torch::Tensor want = torch::tensor({1, 0, 0, 0,  1, 1, 0, 0,  0, 1, 1, 0,  0, 0, 1, 1,    // window 2
-                                              1, 1, 1, 1,  1, 1, 1, 1,  0, 0, 1, 0,  0, 0, 1, 1},  // padded rows open
+    const torch::Tensor want = torch::tensor({1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 1,   // window 2
+                                              1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, 0, 1, 1},  // padded rows open
                                              torch::kInt64)
                                    .view({2, 1, 4, 4})
                                    .to(torch::kBool);
@@ -492,12 +488,15 @@ class TestModel : public QObject {
       writeModel(dir, model, [&](Tensors& t) {
         t.erase(std::remove_if(t.begin(), t.end(), [&](const auto& p) { return p.first == norm; }), t.end());
       });
-      want = dir + QStringLiteral(": model.norm.weight is missing from the checkpoint; %1 with this config.json needs "
-                                  "it, shape %2").arg(config.architecture, normShape);
+      want = dir + QStringLiteral(
+                       ": model.norm.weight is missing from the checkpoint; %1 with this config.json needs "
+                       "it, shape %2")
+                       .arg(config.architecture, normShape);
     } else if (edit == QLatin1String("unexpected")) {
       writeModel(dir, model, [&](Tensors& t) { t.emplace_back("model.layers.0.mlp.extra.weight", torch::zeros({2})); });
-      want = dir + QStringLiteral(": model.layers.0.mlp.extra.weight is in the checkpoint but is not a parameter of "
-                                  "%1 as config.json describes it; checkpoint and config do not match")
+      want = dir + QStringLiteral(
+                       ": model.layers.0.mlp.extra.weight is in the checkpoint but is not a parameter of "
+                       "%1 as config.json describes it; checkpoint and config do not match")
                        .arg(config.architecture);
     } else if (edit == QLatin1String("shape")) {
       writeModel(dir, model, [&](Tensors& t) { tensorNamed(t, norm) = torch::ones({config.hidden - 1}); });
@@ -545,7 +544,8 @@ class TestModel : public QObject {
   void logits() {
     QFETCH(QString, model);
     QFETCH(int, path);
-    if (path == int(AttentionPath::Sdpa) && !sdpaAvailable()) QSKIP("this LibTorch has no scaled_dot_product_attention");
+    if (path == int(AttentionPath::Sdpa) && !sdpaAvailable())
+      QSKIP("this LibTorch has no scaled_dot_product_attention");
     LoadedModel m = loadModel(modelDir(model), torch::kFloat32, torch::kCPU);
     m.model->setAttentionPath(AttentionPath(path));
     torch::NoGradGuard noGrad;
@@ -578,7 +578,8 @@ class TestModel : public QObject {
                                                   {QStringLiteral("tiny-mistral-sw"), QStringLiteral("sliding_window")},
                                                   {QStringLiteral("tiny-llama3-rope"), QStringLiteral("rope_scaling")}};
     for (const auto& [model, without] : cases) {
-      QTest::newRow(qPrintable(model + QStringLiteral(" explicit"))) << model << without << int(AttentionPath::Explicit);
+      QTest::newRow(qPrintable(model + QStringLiteral(" explicit")))
+          << model << without << int(AttentionPath::Explicit);
       QTest::newRow(qPrintable(model + QStringLiteral(" sdpa"))) << model << without << int(AttentionPath::Sdpa);
     }
   }
@@ -587,7 +588,8 @@ class TestModel : public QObject {
     QFETCH(QString, model);
     QFETCH(QString, without);
     QFETCH(int, path);
-    if (path == int(AttentionPath::Sdpa) && !sdpaAvailable()) QSKIP("this LibTorch has no scaled_dot_product_attention");
+    if (path == int(AttentionPath::Sdpa) && !sdpaAvailable())
+      QSKIP("this LibTorch has no scaled_dot_product_attention");
     const QString dir = testDataDir() + QStringLiteral("/model/") + model;
     const SafetensorsFile golden(dir + QStringLiteral("/golden.safetensors"));
     const torch::Tensor ids = golden.tensor("input_ids"), mask = golden.tensor("attention_mask");
@@ -609,15 +611,18 @@ class TestModel : public QObject {
     QJsonObject config = readJsonObject(dir + QStringLiteral("/config.json"));
     config.remove(without);
     QVERIFY(writeFile(plain.path() + QStringLiteral("/config.json"), QJsonDocument(config).toJson()));
-    QVERIFY(QFile::copy(dir + QStringLiteral("/model.safetensors"), plain.path() + QStringLiteral("/model.safetensors")));
+    QVERIFY(
+        QFile::copy(dir + QStringLiteral("/model.safetensors"), plain.path() + QStringLiteral("/model.safetensors")));
     const double gap = relErr(loadModel(plain.path(), torch::kFloat32, torch::kCPU).model->forward(ids).logits,
                               golden.tensor("logits"));
     QVERIFY2(gap > 1e-2, qPrintable(QStringLiteral("without %1 the logits differ by only %2").arg(without).arg(gap)));
   }
 
   void sdpaMatchesExplicit() {
-    if (!sdpaAvailable()) QSKIP("this LibTorch has no scaled_dot_product_attention (the explicit path is checked "
-                                "against the golden logits)");
+    if (!sdpaAvailable())
+      QSKIP(
+          "this LibTorch has no scaled_dot_product_attention (the explicit path is checked "
+          "against the golden logits)");
     for (const QString& model : kModels) {
       LoadedModel m = loadModel(modelDir(model), torch::kFloat32, torch::kCPU);
       torch::NoGradGuard noGrad;
@@ -678,9 +683,9 @@ class TestModel : public QObject {
       o.maxNewTokens = want.size(1) - promptLength;
       useModelTokenIds(o, m.config, m.generation);
       const GenerateResult r = generate(m.model, {row(golden(model, "input_ids").narrow(1, 0, promptLength), 0)}, o);
-      QVERIFY2(torch::equal(r.sequences, want), qPrintable(model + QStringLiteral(": got ") +
-                                                           idsText(row(r.sequences, 0)) + QStringLiteral(", want ") +
-                                                           idsText(row(want, 0))));
+      QVERIFY2(torch::equal(r.sequences, want),
+               qPrintable(model + QStringLiteral(": got ") + idsText(row(r.sequences, 0)) + QStringLiteral(", want ") +
+                          idsText(row(want, 0))));
       QCOMPARE(r.steps, int(o.maxNewTokens));
     }
   }
@@ -754,7 +759,8 @@ class TestModel : public QObject {
       m.model->setAttentionPath(path);
       const torch::Tensor windowed = m.model->forward(ids).logits;
       QVERIFY(relErr(windowed.narrow(1, 0, window), full.narrow(1, 0, window)) < 1e-6);
-      QVERIFY(relErr(windowed.narrow(1, window, ids.size(1) - window), full.narrow(1, window, ids.size(1) - window)) > 1e-3);
+      QVERIFY(relErr(windowed.narrow(1, window, ids.size(1) - window), full.narrow(1, window, ids.size(1) - window)) >
+              1e-3);
     }
   }
 
@@ -801,8 +807,11 @@ class TestModel : public QObject {
     QCOMPARE(r.steps, 3);
     QCOMPARE(calls, 3);
 
-    QCOMPARE(errorOf([&] { generate(m.model, std::vector<std::vector<int64_t>>{std::vector<int64_t>{}}, g); }), QStringLiteral("prompt 0 is empty"));
-    QCOMPARE(errorOf([&] { generate(m.model, std::vector<std::vector<int64_t>>{std::vector<int64_t>{m.config.vocabSize}}, g); }),
+    QCOMPARE(errorOf([&] { generate(m.model, std::vector<std::vector<int64_t>>{std::vector<int64_t>{}}, g); }),
+             QStringLiteral("prompt 0 is empty"));
+    QCOMPARE(errorOf([&] {
+               generate(m.model, std::vector<std::vector<int64_t>>{std::vector<int64_t>{m.config.vocabSize}}, g);
+             }),
              QStringLiteral("prompt 0=%1 is not a token id of this model (vocabulary %1)").arg(m.config.vocabSize));
   }
 
@@ -822,7 +831,8 @@ class TestModel : public QObject {
   void cliLogits() {
     for (const QString& model : kModels) {
       QTemporaryDir tmp;
-      const QString in = tmp.filePath(QStringLiteral("in.safetensors")), out = tmp.filePath(QStringLiteral("out.safetensors"));
+      const QString in = tmp.filePath(QStringLiteral("in.safetensors")),
+                    out = tmp.filePath(QStringLiteral("out.safetensors"));
       writeSafetensors(in, {{"input_ids", golden(model, "input_ids")}});
       CliResult r = runCli({QStringLiteral("logits"), modelDir(model), in, out});
       QVERIFY2(r.code == 0, qPrintable(r.err));
@@ -831,9 +841,11 @@ class TestModel : public QObject {
 
       const torch::Tensor mask = golden(model, "attention_mask");
       writeSafetensors(in, {{"input_ids", golden(model, "input_ids")}, {"attention_mask", mask}});
-      r = runCli({QStringLiteral("logits"), modelDir(model), in, out, QStringLiteral("--dtype"), QStringLiteral("f32")});
+      r = runCli(
+          {QStringLiteral("logits"), modelDir(model), in, out, QStringLiteral("--dtype"), QStringLiteral("f32")});
       QVERIFY2(r.code == 0, qPrintable(r.err));
-      err = relErr(unmasked(SafetensorsFile(out).tensor("logits"), mask), unmasked(golden(model, "logits_masked"), mask));
+      err =
+          relErr(unmasked(SafetensorsFile(out).tensor("logits"), mask), unmasked(golden(model, "logits_masked"), mask));
       QVERIFY2(err < 1e-5, qPrintable(QStringLiteral("%1 masked: rel err %2").arg(model).arg(err)));
     }
   }
@@ -841,18 +853,22 @@ class TestModel : public QObject {
   void cliLogitsErrors() {
     QTemporaryDir tmp;
     const QString model = modelDir(kModels.first());
-    const QString in = tmp.filePath(QStringLiteral("in.safetensors")), out = tmp.filePath(QStringLiteral("out.safetensors"));
+    const QString in = tmp.filePath(QStringLiteral("in.safetensors")),
+                  out = tmp.filePath(QStringLiteral("out.safetensors"));
     writeSafetensors(in, {{"ids", torch::zeros({1, 2}, torch::kInt64)}});
     CliResult r = runCli({QStringLiteral("logits"), model, in, out});
     QCOMPARE(r.code, 1);
     QCOMPARE(r.err, QStringLiteral("distillery-cli: %1: input_ids is missing\n").arg(in));
     writeSafetensors(in, {{"input_ids", torch::zeros({2}, torch::kInt64)}});
     r = runCli({QStringLiteral("logits"), model, in, out});
-    QCOMPARE(r.err, QStringLiteral("distillery-cli: %1: input_ids must be a non-empty [batch, sequence] integer tensor, "
-                                   "got I64 [2]\n").arg(in));
+    QCOMPARE(r.err,
+             QStringLiteral("distillery-cli: %1: input_ids must be a non-empty [batch, sequence] integer tensor, "
+                            "got I64 [2]\n")
+                 .arg(in));
     writeSafetensors(in, {{"input_ids", torch::full({1, 2}, 100000, torch::kInt64)}});
     r = runCli({QStringLiteral("logits"), model, in, out});
-    QVERIFY2(r.err.contains(QStringLiteral("input_ids holds ids from 100000 to 100000, outside the vocabulary")), qPrintable(r.err));
+    QVERIFY2(r.err.contains(QStringLiteral("input_ids holds ids from 100000 to 100000, outside the vocabulary")),
+             qPrintable(r.err));
     r = runCli({QStringLiteral("logits"), model, in, out, QStringLiteral("--dtype"), QStringLiteral("int4")});
     QCOMPARE(r.code, 2);
     QVERIFY(r.err.startsWith(QStringLiteral("distillery-cli: --dtype=int4 must be f32 or bf16")));
@@ -863,20 +879,21 @@ class TestModel : public QObject {
     for (const QString& model : kModels) {
       const torch::Tensor want = golden(model, "greedy_ids");
       const std::vector<int64_t> prompt = row(golden(model, "input_ids").narrow(1, 0, 8), 0);
-      const CliResult r = runCli({QStringLiteral("generate"), modelDir(model), QStringLiteral("--ids"), idsText(prompt),
-                                  QStringLiteral("--greedy"), QStringLiteral("--max-new-tokens"),
-                                  QString::number(want.size(1) - 8)});
+      const CliResult r =
+          runCli({QStringLiteral("generate"), modelDir(model), QStringLiteral("--ids"), idsText(prompt),
+                  QStringLiteral("--greedy"), QStringLiteral("--max-new-tokens"), QString::number(want.size(1) - 8)});
       QVERIFY2(r.code == 0, qPrintable(r.err));
       QCOMPARE(r.out.trimmed(), QStringLiteral("[%1]").arg(idsText(row(want, 0))));
 
       // Text in, text out through the model's tokenizer.
-      const CliResult text = runCli({QStringLiteral("--json"), QStringLiteral("generate"), modelDir(model),
-                                     QStringLiteral("--prompt"), QStringLiteral("Hello there"),
-                                     QStringLiteral("--max-new-tokens"), QStringLiteral("4"), QStringLiteral("--seed"),
-                                     QStringLiteral("7")});
+      const CliResult text =
+          runCli({QStringLiteral("--json"), QStringLiteral("generate"), modelDir(model), QStringLiteral("--prompt"),
+                  QStringLiteral("Hello there"), QStringLiteral("--max-new-tokens"), QStringLiteral("4"),
+                  QStringLiteral("--seed"), QStringLiteral("7")});
       QVERIFY2(text.code == 0, qPrintable(text.err));
       const QJsonObject o = QJsonDocument::fromJson(text.out.toUtf8()).object();
-      QVERIFY2(o.value(QStringLiteral("text")).toString().startsWith(QStringLiteral("Hello there")), qPrintable(text.out));
+      QVERIFY2(o.value(QStringLiteral("text")).toString().startsWith(QStringLiteral("Hello there")),
+               qPrintable(text.out));
       QVERIFY(o.value(QStringLiteral("ids")).toArray().size() > 4);
     }
     const QString model = modelDir(kModels.first());
@@ -886,8 +903,8 @@ class TestModel : public QObject {
     r = runCli({QStringLiteral("generate"), model, QStringLiteral("--ids"), QStringLiteral("1,x")});
     QCOMPARE(r.code, 2);
     QCOMPARE(r.err, QStringLiteral("distillery-cli: --ids=1,x must be token ids separated by commas\n"));
-    r = runCli({QStringLiteral("generate"), model, QStringLiteral("--ids"), QStringLiteral("1"), QStringLiteral("--greedy"),
-                QStringLiteral("--temperature"), QStringLiteral("0.5")});
+    r = runCli({QStringLiteral("generate"), model, QStringLiteral("--ids"), QStringLiteral("1"),
+                QStringLiteral("--greedy"), QStringLiteral("--temperature"), QStringLiteral("0.5")});
     QCOMPARE(r.code, 2);
   }
 
@@ -916,8 +933,9 @@ class TestModel : public QObject {
       const QJsonObject mem = o.value(QStringLiteral("memory")).toObject();
       QCOMPARE(mem.value(QStringLiteral("inference_bf16")).toObject().value(QStringLiteral("total_bytes")).toInteger(),
                estimateInference(c).totalBytes);
-      QCOMPARE(mem.value(QStringLiteral("lora_training_bf16")).toObject().value(QStringLiteral("total_bytes")).toInteger(),
-               estimateLoraTraining(c).totalBytes);
+      QCOMPARE(
+          mem.value(QStringLiteral("lora_training_bf16")).toObject().value(QStringLiteral("total_bytes")).toInteger(),
+          estimateLoraTraining(c).totalBytes);
     }
     const CliResult r = runCli({QStringLiteral("inspect"), QStringLiteral("/nonexistent/model")});
     QCOMPARE(r.code, 1);

@@ -14,6 +14,7 @@
 #include "tokenizer/Tokenizer.h"
 
 #include "Fixtures.h"
+#include "TestUtil.h"
 
 #include <torch/torch.h>
 
@@ -57,7 +58,7 @@ QStringList entries(const QString& dir) {
 
 // Runs fn, returns the Error it throws (fails the test when none is thrown or another type is).
 template <typename E = Error>
-E errorOf(const std::function<void()>& fn) {
+E thrownError(const std::function<void()>& fn) {
   try {
     fn();
   } catch (const E& e) {
@@ -67,21 +68,6 @@ E errorOf(const std::function<void()>& fn) {
     return E(QStringLiteral("(wrong exception type) ") + QString::fromUtf8(e.what()));
   }
   return E(QStringLiteral("(no error)"));
-}
-
-struct CliResult {
-  int code = -1;
-  QString out, err;
-};
-
-CliResult runCli(const QStringList& args) {
-  CliResult r;
-  QString input;
-  QTextStream out(&r.out), err(&r.err), in(&input);
-  r.code = cli::run(QStringList{QStringLiteral("distillery-cli")} + args, out, err, in);
-  out.flush();
-  err.flush();
-  return r;
 }
 
 // A copy of tiny-qwen2 whose vocab_size is padded from 640 to `vocab` (as Qwen2.5's larger models pad 151665 ids
@@ -222,7 +208,7 @@ class TestStudents : public QObject {
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write("mine");
     f.close();
-    const Error e = errorOf([&] { saveModel(m.model, configOf(src), out, src); });
+    const Error e = thrownError([&] { saveModel(m.model, configOf(src), out, src); });
     QVERIFY2(e.detail().contains(QStringLiteral("is not empty and is not a model folder")), qPrintable(e.message()));
     QCOMPARE(e.path(), QDir::cleanPath(out));
     // Nothing written, nothing lost, no temp folder left beside it.
@@ -232,7 +218,7 @@ class TestStudents : public QObject {
 
     // A file where the folder should be is refused too.
     const Error notDir =
-        errorOf([&] { saveModel(m.model, configOf(src), QDir(out).filePath(QStringLiteral("notes.txt")), src); });
+        thrownError([&] { saveModel(m.model, configOf(src), QDir(out).filePath(QStringLiteral("notes.txt")), src); });
     QVERIFY2(notDir.detail().contains(QStringLiteral("is not a folder")), qPrintable(notDir.message()));
 
     // With allowOtherFiles (a job's output folder) the model goes in beside notes.txt, which is kept.
@@ -280,7 +266,7 @@ class TestStudents : public QObject {
     m.model->lm_head->register_parameter("lora_A", torch::zeros({8, 64}));
     QTemporaryDir tmp;
     const QString out = tmp.filePath(QStringLiteral("out"));
-    const FormatError e = errorOf<FormatError>([&] { saveModel(m.model, configOf(src), out, src); });
+    const FormatError e = thrownError<FormatError>([&] { saveModel(m.model, configOf(src), out, src); });
     QCOMPARE(e.field(), QStringLiteral("lm_head.lora_A"));
     QVERIFY2(e.detail().contains(QStringLiteral("merge or unload")), qPrintable(e.message()));
     QVERIFY(!QFileInfo::exists(out));
@@ -294,7 +280,7 @@ class TestStudents : public QObject {
     json.insert(QStringLiteral("intermediate_size"), 100);
     QTemporaryDir tmp;
     const QString out = tmp.filePath(QStringLiteral("out"));
-    const FormatError e = errorOf<FormatError>([&] { saveModel(m.model, json, out, src); });
+    const FormatError e = thrownError<FormatError>([&] { saveModel(m.model, json, out, src); });
     QCOMPARE(e.field(), QStringLiteral("model.layers.0.mlp.gate_proj.weight"));
     QCOMPARE(e.value(), QStringLiteral("[176, 64]"));
     QVERIFY(!QFileInfo::exists(out));
@@ -494,7 +480,7 @@ class TestStudents : public QObject {
     QFETCH(QString, detail);
     QTemporaryDir tmp;
     const QString out = tmp.filePath(QStringLiteral("student"));
-    const UsageError e = errorOf<UsageError>([&] {
+    const UsageError e = thrownError<UsageError>([&] {
       initStudent(modelDir(teacher), out, StudentSpec{spec[0], spec[1], spec[2], spec[3], spec[4], 0});
     });
     QCOMPARE(e.field(), field);
