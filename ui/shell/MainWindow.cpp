@@ -1,6 +1,7 @@
 #include "shell/MainWindow.h"
 
 #include "common/Error.h"
+#include "jobs/JobStore.h"
 #include "runtime/Runtime.h"
 #include "shell/AboutDialog.h"
 #include "shell/AppSettings.h"
@@ -117,6 +118,8 @@ bool MainWindow::openWorkspace(const QString& path, bool create) {
     Workspace ws = create ? Workspace::init(path) : Workspace::open(path);
     closeWorkspace();
     workspace_ = std::move(ws);
+    // Jobs a crashed session left running (no live process holds their lock) become interrupted and resumable.
+    markInterruptedJobs(workspace_->store());
     const std::pair<const char*, StoreTable> tables[] = {
         {"models", StoreTable::Models}, {"data", StoreTable::Datasets}, {"jobs", StoreTable::Jobs}};
     for (const auto& [id, table] : tables) {
