@@ -625,6 +625,40 @@ class TestJobsTasks : public QObject {
     QCOMPARE(metricSeries(dir.filePath("plain"), "loss_kd").size(), size_t(2));
   }
 
+  // The teacher top-k cache with k = the whole vocabulary (written on the first run, read on the second) and an
+  // ensemble of the same teacher twice both give the online single teacher's losses.
+  void distillCacheAndEnsembleMatchOnline() {
+    QTemporaryDir dir;
+    auto run = [&](const QString& name, const std::function<void(QJsonObject&)>& editKd) {
+      QJsonObject job = runJson("distill", dir.filePath(name), 3);
+      QJsonObject kd = job.value("kd").toObject();
+      kd.remove("feature");
+      kd.insert("alpha", 0.5);
+      if (editKd) editKd(kd);
+      job.insert("kd", kd);
+      JobContext ctx;
+      const TrainResult r = runJob(JobSpec::fromJson(job, "job.json"), ctx);
+      [&] { QVERIFY2(r.status == TrainStatus::Finished, qPrintable(name + ": " + r.error)); }();
+      return metricSeries(dir.filePath(name), "loss");
+    };
+    const std::vector<double> online = run("online", {});
+    QCOMPARE(online.size(), size_t(3));
+    const QString cacheDir = dir.filePath("cache");
+    const auto cached = [&](QJsonObject& kd) { kd.insert("cache", QJsonObject{{"top_k", 640}, {"dir", cacheDir}}); };
+    const std::vector<double> written = run("cache-write", cached);
+    QVERIFY(QDir(cacheDir).entryList(QDir::Files).size() > 1);  // index.json and the batches
+    const std::vector<double> read = run("cache-read", cached);
+    const std::vector<double> ensemble = run("ensemble", [&](QJsonObject& kd) {
+      kd.insert("teachers", QJsonArray{QJsonObject{{"path", fixture("tiny-qwen2")}, {"weight", 1.0}}});
+    });
+    for (const auto* series : {&written, &read, &ensemble}) {
+      QCOMPARE(series->size(), online.size());
+      for (size_t i = 0; i < online.size(); ++i)
+        QVERIFY2(std::abs((*series)[i] - online[i]) <= 1e-5 * std::abs(online[i]),
+                 qPrintable(QStringLiteral("step %1: %2 vs online %3").arg(i + 1).arg((*series)[i]).arg(online[i])));
+    }
+  }
+
   void fullFtSubsetLeavesOthersBitIdentical() {
     QTemporaryDir dir;
     const QString out = dir.filePath("out");
