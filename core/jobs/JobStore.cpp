@@ -186,7 +186,10 @@ QList<JobRow> JobStore::children(qint64 parentId) const {
   return readRows(store_, q);
 }
 
-void JobStore::setStatus(qint64 id, JobStatus status, const std::optional<QString>& error) const {
+// UPDATE jobs to `status` (times and error as setStatus documents); with `expected`, only while the row still has
+// that status — one statement, so it is atomic against a writer in another process. Returns the rows changed.
+static int updateStatus(const Store& store, qint64 id, JobStatus status, const std::optional<QString>& error,
+                        std::optional<JobStatus> expected) {
   QString sql = QStringLiteral("UPDATE jobs SET status = ?");
   if (status == JobStatus::Running)
     sql += QStringLiteral(", started_at = COALESCE(started_at, ?), finished_at = NULL");
@@ -195,36 +198,24 @@ void JobStore::setStatus(qint64 id, JobStatus status, const std::optional<QStrin
   else if (status == JobStatus::Queued)
     sql += QStringLiteral(", finished_at = NULL");
   if (error) sql += QStringLiteral(", error = ?");
-  sql += QStringLiteral(" WHERE id = ?");
-  QSqlQuery q = prepare(store_, sql);
+  sql += expected ? QStringLiteral(" WHERE id = ? AND status = ?") : QStringLiteral(" WHERE id = ?");
+  QSqlQuery q = prepare(store, sql);
   q.addBindValue(jobStatusName(status));
   if (status == JobStatus::Running || isFinished(status)) q.addBindValue(nowUtc());
   if (error) q.addBindValue(error->isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(*error));
   q.addBindValue(id);
-  exec(store_, q, QStringLiteral("cannot set the status of job %1").arg(id));
-  if (q.numRowsAffected() == 0)
+  if (expected) q.addBindValue(jobStatusName(*expected));
+  exec(store, q, QStringLiteral("cannot set the status of job %1").arg(id));
+  return q.numRowsAffected();
+}
+
+void JobStore::setStatus(qint64 id, JobStatus status, const std::optional<QString>& error) const {
+  if (updateStatus(store_, id, status, error, std::nullopt) == 0)
     throw StoreError(store_.path(), QStringLiteral("job"), QString::number(id), QStringLiteral("does not exist"));
 }
 
 bool JobStore::setStatusIf(qint64 id, JobStatus expected, JobStatus status, const std::optional<QString>& error) const {
-  // One UPDATE with the expected status in its WHERE: atomic against a writer in another process.
-  QString sql = QStringLiteral("UPDATE jobs SET status = ?");
-  if (status == JobStatus::Running)
-    sql += QStringLiteral(", started_at = COALESCE(started_at, ?), finished_at = NULL");
-  else if (isFinished(status))
-    sql += QStringLiteral(", finished_at = ?");
-  else if (status == JobStatus::Queued)
-    sql += QStringLiteral(", finished_at = NULL");
-  if (error) sql += QStringLiteral(", error = ?");
-  sql += QStringLiteral(" WHERE id = ? AND status = ?");
-  QSqlQuery q = prepare(store_, sql);
-  q.addBindValue(jobStatusName(status));
-  if (status == JobStatus::Running || isFinished(status)) q.addBindValue(nowUtc());
-  if (error) q.addBindValue(error->isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(*error));
-  q.addBindValue(id);
-  q.addBindValue(jobStatusName(expected));
-  exec(store_, q, QStringLiteral("cannot set the status of job %1").arg(id));
-  return q.numRowsAffected() > 0;
+  return updateStatus(store_, id, status, error, expected) > 0;
 }
 
 void JobStore::setProgress(qint64 id, double progress) const {
