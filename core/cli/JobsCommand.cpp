@@ -24,6 +24,7 @@
 #include <atomic>
 #include <cmath>
 #include <csignal>
+#include <optional>
 
 namespace distillery::cli {
 
@@ -46,6 +47,21 @@ qint64 jobId(const QCommandLineParser& p, const QString& usage) {
     throw UsageError({}, QStringLiteral("ID"), p.positionalArguments().first(),
                      QStringLiteral("must be a job id (a whole number ≥ 1; `distillery-cli jobs list` shows them)"));
   return id;
+}
+
+// The arguments of `jobs show|cancel|resume ID [--workspace PATH]`; empty when --help was printed.
+struct JobArgs {
+  qint64 id = 0;
+  QString workspace;
+};
+std::optional<JobArgs> parseJobArgs(Context& ctx, const QString& verb) {
+  const QString usage = QStringLiteral("distillery-cli jobs %1 ID [--workspace PATH]").arg(verb);
+  QCommandLineParser p;
+  const QCommandLineOption where = workspaceOption();
+  p.addOption(where);
+  p.addPositionalArgument(QStringLiteral("ID"), QStringLiteral("Job id."));
+  if (!parseOrThrow(p, ctx, usage)) return std::nullopt;
+  return JobArgs{jobId(p, usage), p.value(where)};
 }
 
 QString formatSeconds(double s) {
@@ -125,14 +141,10 @@ int list(Context& ctx) {
 }
 
 int show(Context& ctx) {
-  const QString usage = QStringLiteral("distillery-cli jobs show ID [--workspace PATH]");
-  QCommandLineParser p;
-  const QCommandLineOption where = workspaceOption();
-  p.addOption(where);
-  p.addPositionalArgument(QStringLiteral("ID"), QStringLiteral("Job id."));
-  if (!parseOrThrow(p, ctx, usage)) return 0;
-  const qint64 id = jobId(p, usage);
-  const Workspace ws = Workspace::open(p.value(where));
+  const std::optional<JobArgs> args = parseJobArgs(ctx, QStringLiteral("show"));
+  if (!args) return 0;
+  const qint64 id = args->id;
+  const Workspace ws = Workspace::open(args->workspace);
   const JobStore jobs(ws.store());
   const JobRow row = jobs.job(id);
   QJsonObject o = row.toJson();
@@ -166,14 +178,10 @@ int show(Context& ctx) {
 }
 
 int cancel(Context& ctx) {
-  const QString usage = QStringLiteral("distillery-cli jobs cancel ID [--workspace PATH]");
-  QCommandLineParser p;
-  const QCommandLineOption where = workspaceOption();
-  p.addOption(where);
-  p.addPositionalArgument(QStringLiteral("ID"), QStringLiteral("Job id."));
-  if (!parseOrThrow(p, ctx, usage)) return 0;
-  const qint64 id = jobId(p, usage);
-  const Workspace ws = Workspace::open(p.value(where));
+  const std::optional<JobArgs> args = parseJobArgs(ctx, QStringLiteral("cancel"));
+  if (!args) return 0;
+  const qint64 id = args->id;
+  const Workspace ws = Workspace::open(args->workspace);
   const JobStore jobs(ws.store());
   const JobRow row = jobs.job(id);
   if (isFinished(row.status))
@@ -244,14 +252,10 @@ class ProgressPrinter : public MetricsSink {
 };
 
 int resume(Context& ctx) {
-  const QString usage = QStringLiteral("distillery-cli jobs resume ID [--workspace PATH]");
-  QCommandLineParser p;
-  const QCommandLineOption where = workspaceOption();
-  p.addOption(where);
-  p.addPositionalArgument(QStringLiteral("ID"), QStringLiteral("Job id."));
-  if (!parseOrThrow(p, ctx, usage)) return 0;
-  const qint64 id = jobId(p, usage);
-  const Workspace ws = Workspace::open(p.value(where));
+  const std::optional<JobArgs> args = parseJobArgs(ctx, QStringLiteral("resume"));
+  if (!args) return 0;
+  const qint64 id = args->id;
+  const Workspace ws = Workspace::open(args->workspace);
   const JobStore jobs(ws.store());
   JobRow row = jobs.job(id);
   const QString where_ = ws.store().path();
