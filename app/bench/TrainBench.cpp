@@ -11,7 +11,6 @@
 #include "model/CausalLM.h"
 #include "model/ModelConfig.h"
 #include "model/ModelSaver.h"
-#include "runtime/Nvml.h"
 #include "train/JobSpec.h"
 #include "train/Trainer.h"
 
@@ -89,19 +88,17 @@ class RandomBatches : public BatchSource {
   Batch batch_;
 };
 
-// Wall time at every optimizer step and the device memory NVML reports (device-wide: the allocator's cache and
-// the CUDA context included, so it reads higher than torch's max_memory_allocated the peer prints).
+// Wall time at every optimizer step and the most device memory the Trainer reported (NVML's device-wide figure,
+// which the Trainer already polls at most twice a second: the allocator's cache and the CUDA context included, so
+// it reads higher than torch's max_memory_allocated the peer prints).
 class Timing : public MetricsSink {
  public:
   void stepMetrics(const StepMetrics& m) override {
     wall.push_back(m.wallTime);
-    const QList<GpuInfo> gpus = nvmlGpus();
-    if (!gpus.isEmpty()) peakBytes = std::max(peakBytes, double(gpus.first().memoryUsed));
+    peakBytes = std::max(peakBytes, m.gpuMemoryBytes);
   }
-  void message(const QString& text) override { messages << text; }
   std::vector<double> wall;
   double peakBytes = -1;
-  QStringList messages;
 };
 
 QString option(const QStringList& args, const QString& name, const QString& fallback) {
