@@ -2,12 +2,12 @@
 
 #include "common/Error.h"
 #include "jobs/JobMarkers.h"
+#include "store/Sql.h"
 #include "train/JobSpec.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
 #include <QtCore/QJsonDocument>
-#include <QtSql/QSqlError>
 #include <QtSql/QSqlQuery>
 
 #include <algorithm>
@@ -17,26 +17,15 @@ namespace distillery {
 
 namespace {
 
+using sql::exec;
+using sql::prepare;
+
 constexpr std::array<const char*, 7> kStatusNames = {"queued", "running",   "paused",     "succeeded",
                                                      "failed", "cancelled", "interrupted"};
 
 const QString kColumns = QStringLiteral(
     "id, kind, name, config_json, status, parent_id, device, progress, output_dir, error, created_at, started_at, "
     "finished_at");
-
-[[noreturn]] void fail(const Store& store, const QString& what, const QSqlQuery& q) {
-  throw StoreError(store.path(), {}, {}, what + QStringLiteral(": ") + q.lastError().text());
-}
-
-QSqlQuery prepare(const Store& store, const QString& sql) {
-  QSqlQuery q(store.connection());
-  if (!q.prepare(sql)) fail(store, QStringLiteral("cannot prepare (%1)").arg(sql.left(80)), q);
-  return q;
-}
-
-void exec(const Store& store, QSqlQuery& q, const QString& what) {
-  if (!q.exec()) fail(store, what, q);
-}
 
 JobRow readRow(const Store& store, const QSqlQuery& q) {
   JobRow r;
