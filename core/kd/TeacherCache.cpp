@@ -31,15 +31,6 @@ QByteArray tensorBytes(const torch::Tensor& t) {
 
 }  // namespace
 
-QString fileSha256(const QString& path) {
-  QFile f(path);
-  if (!f.open(QIODevice::ReadOnly))
-    throw Error(path, QString(), QString(), QStringLiteral("cannot read: ") + f.errorString());
-  QCryptographicHash hash(QCryptographicHash::Sha256);
-  if (!hash.addData(&f)) throw Error(path, QString(), QString(), QStringLiteral("read failed: ") + f.errorString());
-  return QString::fromLatin1(hash.result().toHex());
-}
-
 TeacherTargets TeacherTopK::targets(double mix) const {
   TeacherTargets t;
   t.topkValues = values;

@@ -20,6 +20,7 @@
 //   if (!cache.contains(key)) cache.store(key, teacherLogits);         // [B, S, Vt]
 //   KdLossResult r = chunkedKdLoss(h, w, {cache.load(key).targets()}, batch.labels, o);
 #pragma once
+#include "common/FileHash.h"
 #include "kd/KdLoss.h"
 
 #include <torch/types.h>
@@ -29,9 +30,6 @@
 #include <cstdint>
 
 namespace distillery {
-
-// Lower-case hex SHA-256 of a file's bytes; throws Error naming the file when it cannot be read.
-QString fileSha256(const QString& path);
 
 // What a cache was made from; an existing cache must match all three.
 struct TeacherCacheKey {
