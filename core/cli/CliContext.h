@@ -46,5 +46,6 @@ Command initStudentCommand();
 Command preflightCommand();
 Command trainCommand();
 Command jobsCommand();
+Command dataCommand();
 
 }  // namespace distillery::cli

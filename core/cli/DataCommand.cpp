@@ -1,0 +1,162 @@
+// distillery-cli data inspect|stats|convert|clean|dedup|split|augment|generate|list ...
+// The dispatcher and what every data subcommand shares: --workspace registration and progress lines.
+#include "cli/DataCli.h"
+
+#include "common/Error.h"
+#include "common/FileHash.h"
+#include "store/DatasetStore.h"
+#include "store/Workspace.h"
+
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QFileInfo>
+#include <QtCore/QJsonArray>
+
+#include <memory>
+
+namespace distillery::cli {
+
+namespace {
+
+struct Subcommand {
+  const char* name;
+  const char* summary;
+  int (*run)(Context&);
+};
+
+const Subcommand kSubcommands[] = {
+    {"inspect", "format, schema, rows, bad rows and a sample of a dataset file", dataInspect},
+    {"stats", "token lengths, vocabulary coverage, perplexity; drift against another dataset", dataStats},
+    {"convert", "any supported format (JSONL, JSON, CSV/TSV, text) → JSONL in a schema", dataConvert},
+    {"clean", "length/script filters, Unicode normalisation, exact and near-duplicate removal", dataClean},
+    {"dedup", "exact and MinHash-LSH near-duplicate removal, original order kept", dataDedup},
+    {"split", "train/validation/test by ratio, stratified, no near-duplicates across splits", dataSplit},
+    {"augment", "random word deletion/swap/insertion copies", dataAugment},
+    {"generate", "a teacher answers a dataset's prompts (sequence-level KD), resumable", dataGenerate},
+    {"list", "datasets registered in a workspace, with their parents", dataList},
+};
+
+const QString kUsage = QStringLiteral("distillery-cli data SUBCOMMAND [ARGS...]   (data SUBCOMMAND --help)");
+
+QString absolute(const QString& path) { return path.isEmpty() ? path : QFileInfo(path).absoluteFilePath(); }
+
+// The dataset row for a file on disk: name, absolute path, content hash (none for a folder).
+DatasetRow describe(const QString& path) {
+  DatasetRow row;
+  const QFileInfo info(path);
+  row.name = info.fileName();
+  row.path = info.absoluteFilePath();
+  if (info.isFile()) row.sha256 = fileSha256(row.path);
+  return row;
+}
+
+}  // namespace
+
+QCommandLineOption dataWorkspaceOption() {
+  return QCommandLineOption(QStringLiteral("workspace"),
+                            QStringLiteral("Register the input and output datasets in this workspace (folder or "
+                                           "its workspace.sqlite)."),
+                            QStringLiteral("PATH"));
+}
+
+std::function<bool(int64_t, int64_t)> progressPrinter(Context& ctx, const QString& label) {
+  if (ctx.json) return [](int64_t, int64_t) { return true; };
+  auto timer = std::make_shared<QElapsedTimer>();
+  timer->start();
+  auto last = std::make_shared<qint64>(-1);
+  return [&ctx, label, timer, last](int64_t done, int64_t total) {
+    const bool end = total > 0 && done >= total;
+    if (!end && *last >= 0 && timer->elapsed() - *last < 500) return true;
+    *last = timer->elapsed();
+    const double mib = 1024.0 * 1024.0;
+    if (total > 0)
+      ctx.err << label << ": " << qRound(100.0 * double(done) / double(total)) << "% ("
+              << QString::number(double(done) / mib, 'f', 1) << "/" << QString::number(double(total) / mib, 'f', 1)
+              << " MiB)" << (end ? "\n" : "\r");
+    else
+      ctx.err << label << ": " << QString::number(double(done) / mib, 'f', 1) << " MiB\r";
+    ctx.err.flush();
+    return true;
+  };
+}
+
+int64_t registerDataset(const QString& workspace, const QString& input, const QString& output,
+                        const QString& schema, int64_t rows, const QJsonObject& settings, const QJsonObject& stats) {
+  if (workspace.isEmpty()) return 0;
+  const Workspace ws = Workspace::open(workspace);
+  const DatasetStore datasets(ws.store());
+  qint64 parent = 0;
+  if (!input.isEmpty()) {
+    DatasetRow source = describe(input);
+    if (absolute(input) != absolute(output)) parent = datasets.addOrFind(source);
+  }
+  DatasetRow row = describe(output);
+  row.schema = schema;
+  row.rows = rows;
+  row.parentId = parent;
+  row.settings = settings;
+  row.stats = stats;
+  return datasets.add(row);
+}
+
+int dataList(Context& ctx) {
+  QCommandLineParser p;
+  const QCommandLineOption where(
+      QStringLiteral("workspace"),
+      QStringLiteral("Workspace folder or its workspace.sqlite (default: %1).").arg(Workspace::demoPath()),
+      QStringLiteral("PATH"), Workspace::demoPath());
+  const QCommandLineOption lineage(QStringLiteral("lineage"),
+                                   QStringLiteral("Only this dataset and its parents, back to its source."),
+                                   QStringLiteral("ID"));
+  p.addOption(where);
+  p.addOption(lineage);
+  const QString usage = QStringLiteral("distillery-cli data list [--lineage ID] [--workspace PATH]");
+  if (!parseOrThrow(p, ctx, usage)) return 0;
+  if (!p.positionalArguments().isEmpty()) throw UsageError(QStringLiteral("unexpected arguments\nusage: ") + usage);
+  const Workspace ws = Workspace::open(p.value(where));
+  const DatasetStore datasets(ws.store());
+  std::vector<DatasetRow> rows;
+  if (p.isSet(lineage)) {
+    bool ok = false;
+    const qint64 id = p.value(lineage).toLongLong(&ok);
+    if (!ok || id < 1)
+      throw UsageError({}, QStringLiteral("--lineage"), p.value(lineage), QStringLiteral("must be a dataset id ≥ 1"));
+    rows = datasets.lineage(id);
+  } else {
+    rows = datasets.list();
+  }
+  if (ctx.json) {
+    QJsonArray list;
+    for (const DatasetRow& r : rows) list.append(r.toJson());
+    ctx.print({{QStringLiteral("workspace"), ws.root()}, {QStringLiteral("datasets"), list}});
+    return 0;
+  }
+  if (rows.empty()) ctx.out << "no datasets in " << ws.root() << Qt::endl;
+  for (const DatasetRow& r : rows) {
+    ctx.out << r.id << "  " << r.name << "  " << (r.schema.isEmpty() ? QStringLiteral("?") : r.schema) << "  "
+            << (r.rows < 0 ? QStringLiteral("?") : QString::number(r.rows)) << " rows";
+    if (r.parentId) ctx.out << "  from #" << r.parentId << " (" << r.settings.value(QStringLiteral("operation")).toString() << ")";
+    ctx.out << "\n    " << r.path << Qt::endl;
+  }
+  return 0;
+}
+
+Command dataCommand() {
+  return {QStringLiteral("data"), QStringLiteral("inspect, clean, deduplicate, split, generate and measure datasets"),
+          [](Context& ctx) {
+            const QString sub = ctx.args.value(1);
+            if (sub.isEmpty()) throw UsageError(QStringLiteral("expected a subcommand\nusage: ") + kUsage);
+            if (sub == QLatin1String("-h") || sub == QLatin1String("--help")) {
+              ctx.out << "usage: " << kUsage << "\n";
+              for (const Subcommand& s : kSubcommands)
+                ctx.out << "  " << QString::fromLatin1(s.name).leftJustified(10) << QString::fromUtf8(s.summary) << "\n";
+              ctx.out.flush();
+              return 0;
+            }
+            ctx.args = QStringList{ctx.args.value(0) + QLatin1Char(' ') + sub} + ctx.args.mid(2);
+            for (const Subcommand& s : kSubcommands)
+              if (sub == QLatin1String(s.name)) return s.run(ctx);
+            throw UsageError({}, QStringLiteral("SUBCOMMAND"), sub, QStringLiteral("is not a data subcommand\nusage: ") + kUsage);
+          }};
+}
+
+}  // namespace distillery::cli
