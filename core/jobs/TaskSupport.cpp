@@ -34,6 +34,7 @@ ForwardOptions forwardOptions(const Batch& batch) {
   ForwardOptions o;
   o.attentionMask = batch.attentionMask;
   o.positionIds = batch.positionIds;
+  o.segmentIds = batch.segmentIds;
   return o;
 }
 

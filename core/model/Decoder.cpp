@@ -38,10 +38,11 @@ DecoderOutput DecoderImpl::forward(const torch::Tensor& inputIds, const ForwardO
   const auto [cos, sin] = rope_.cosSin(positions.to(device), embed_tokens->weight.scalar_type());
 
   // One mask for full-attention layers and, when some layer has a window, one for those.
-  const AttentionMask full = makeAttentionMask(o.attentionMask, batch, past, steps, 0, device);
+  const AttentionMask full = makeAttentionMask(o.attentionMask, batch, past, steps, 0, device, o.segmentIds);
   AttentionMask windowed;
   if (config_.slidingWindow > 0)
-    windowed = makeAttentionMask(o.attentionMask, batch, past, steps, config_.slidingWindow, device);
+    windowed =
+        makeAttentionMask(o.attentionMask, batch, past, steps, config_.slidingWindow, device, o.segmentIds);
 
   DecoderOutput out;
   torch::Tensor h = embed_tokens(inputIds.to(device));

@@ -20,6 +20,9 @@ namespace distillery {
 struct ForwardOptions {
   torch::Tensor attentionMask;  // [B, past + S]: 1 token, 0 padding (left); undefined: all tokens
   torch::Tensor positionIds;    // [B, S] int64; undefined: cumsum(mask) - 1 as transformers' generate
+  torch::Tensor segmentIds;     // [B, S] int64 example of each position in a packed row (1..n, 0 padding):
+                                // attention stays inside each example; undefined: one sequence per row. Give
+                                // positionIds restarting at 0 per example with it; not with a cache.
   KvCache* cache = nullptr;     // attend to the positions it holds and append this call's keys/values
   bool hiddenStates = false;    // also return every layer's hidden states
   bool floatLogits = true;      // logits in float32 (false: the model's dtype)

@@ -23,7 +23,9 @@ struct Batch {
   torch::Tensor attentionMask;  // [B, S] int64, 1 token / 0 padding; undefined: all tokens
   torch::Tensor labels;         // [B, S] int64, the id to predict at each position (already shifted: labels[b, s]
                                 // is the target of logits[b, s]); -100 where no loss is taken (prompt, padding)
-  torch::Tensor positionIds;    // [B, S] int64 or undefined (packed sequences set it)
+  torch::Tensor positionIds;    // [B, S] int64 or undefined (packed rows restart them at 0 per example)
+  torch::Tensor segmentIds;     // [B, S] int64 or undefined: in packed rows the example each position belongs to
+                                // (1..n per row, 0 padding); attention stays inside an example
   int64_t tokens = 0;           // positions that count (labels != -100), for tokens/s and loss averaging
 };
 
