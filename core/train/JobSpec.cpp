@@ -120,7 +120,10 @@ class Fields {
 
 const QStringList kTopKeys = {"kind", "name",  "teacher", "student", "data",  "kd",
                               "lora", "train", "sweep",   "device",  "output"};
-const QStringList kDataKeys = {"train", "validation", "format", "responses_only"};
+const QStringList kDataKeys = {"train", "validation", "format", "responses_only", "packing", "bucketing", "fields"};
+// The top-level fields of the data schemas (core/data/DataSchema.h): what data.fields may map onto.
+const QStringList kSchemaFields = {"text",     "instruction", "input",  "output",
+                                   "messages", "conversations", "prompt", "completion"};
 const QStringList kKdKeys = {"loss",           "temperature", "alpha",          "jsd_beta",     "temperature_schedule",
                              "alpha_schedule", "teachers",    "teacher_weight", "chunk_tokens", "feature",
                              "cache"};
@@ -213,6 +216,20 @@ DataSpec readData(const Fields& top, bool required) {
   d.validation = f.string("validation", d.validation);
   d.format = f.choice("format", d.format, {"text", "alpaca", "sharegpt", "messages", "prompt_completion"});
   d.responsesOnly = f.boolean("responses_only", d.responsesOnly);
+  d.packing = f.boolean("packing", d.packing);
+  d.bucketing = f.boolean("bucketing", d.bucketing);
+  const QJsonObject fields = f.object("fields");
+  for (auto it = fields.begin(); it != fields.end(); ++it) {
+    const QString at = f.key("fields.") + it.key();
+    if (!kSchemaFields.contains(it.key()))
+      throw FormatError(f.source(), at, QString(),
+                        QStringLiteral("is not a schema field (expected one of: %1)")
+                            .arg(kSchemaFields.join(QStringLiteral(", "))));
+    if (!it.value().isString() || it.value().toString().isEmpty())
+      throw FormatError(f.source(), at, jsonText(it.value()),
+                        QStringLiteral("must be the name of a field of the source rows"));
+    d.fields.insert(it.key(), it.value().toString());
+  }
   return d;
 }
 
@@ -491,9 +508,17 @@ QJsonObject JobSpec::toJson() const {
   if (!teacher.isEmpty()) o.insert("teacher", teacher);
   if (!student.isEmpty()) o.insert("student", student);
   if (kind != JobKind::Sweep || data != DataSpec{}) {
-    QJsonObject d{{"format", data.format}, {"responses_only", data.responsesOnly}};
+    QJsonObject d{{"format", data.format},
+                  {"responses_only", data.responsesOnly},
+                  {"packing", data.packing},
+                  {"bucketing", data.bucketing}};
     if (!data.train.isEmpty()) d.insert("train", data.train);
     if (!data.validation.isEmpty()) d.insert("validation", data.validation);
+    if (!data.fields.isEmpty()) {
+      QJsonObject fields;
+      for (auto it = data.fields.begin(); it != data.fields.end(); ++it) fields.insert(it.key(), it.value());
+      d.insert("fields", fields);
+    }
     o.insert("data", d);
   }
   if (kind == JobKind::Distill || kd != KdSpec{}) {
