@@ -2,7 +2,7 @@
 // loss is taken on it. Conversations are rendered with the student's chat template, so the model is trained on
 // exactly the text it will be prompted with.
 //
-// Formats (data.format):
+// Formats (data.format; the schemas of data/DataSchema.h, which turns a row into messages):
 //   text               {"text": "..."}                                        every token counted
 //   alpaca             {"instruction", "input" (optional), "output"}          → user: instruction [+ "\n\n" + input],
 //                                                                               assistant: output

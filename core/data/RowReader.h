@@ -53,7 +53,7 @@ struct ReadOptions {
   QString textField = QStringLiteral("text");  // the field plain-text documents are put in
   // Called every ~1 MiB read and at the end with bytes consumed so far and the total (for a folder: over all
   // files). Returning false stops: next() throws Cancelled.
-  std::function<bool(int64_t done, int64_t total)> progress;
+  std::function<bool(int64_t done, int64_t total)> progress = {};
 };
 
 struct Row {
