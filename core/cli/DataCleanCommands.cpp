@@ -1,15 +1,324 @@
-// Placeholder until the subcommands land (issue 6); replaced by their implementation.
+// distillery-cli data clean | dedup | split | augment: the cleaning group of `data` subcommands (DataCli.h).
+//
+//   data clean IN OUT.jsonl [filters] [--report REPORT.json]       cleaning report (DataClean.h)
+//   data dedup IN OUT.jsonl [--field text] [--threshold 0.9]        {"rows", "kept", "removed_exact", "removed_near"}
+//   data split IN OUTDIR [--ratios 0.8,0.1,0.1] [--seed 0] [--stratify FIELD] [--threshold 0.9]
+//   data augment IN OUT.jsonl [--delete R] [--swap R] [--insert R] [--copies N] [--seed S] [--field F]
+//
+// Each reads any RowReader format, shows progress on stderr, and with --workspace registers IN and what it wrote.
 #include "cli/DataCli.h"
+#include "common/AtomicFile.h"
 #include "common/Error.h"
+#include "data/Augment.h"
+#include "data/DataClean.h"
+#include "data/DataSplit.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+
+#include <limits>
 
 namespace distillery::cli {
 
-int dataClean(Context&) { throw Error(QStringLiteral("data: this subcommand is not built yet")); }
+namespace {
 
-int dataDedup(Context&) { throw Error(QStringLiteral("data: this subcommand is not built yet")); }
+QCommandLineOption valueOption(const QString& name, const QString& help, const QString& valueName,
+                               const QString& fallback = {}) {
+  return QCommandLineOption(name, help, valueName, fallback);
+}
 
-int dataSplit(Context&) { throw Error(QStringLiteral("data: this subcommand is not built yet")); }
+double numberOption(const QCommandLineParser& p, const QString& name, double fallback, double lo, double hi) {
+  if (!p.isSet(name)) return fallback;
+  const QString text = p.value(name);
+  bool ok = false;
+  const double v = text.toDouble(&ok);
+  if (!ok || !(v >= lo && v <= hi))
+    throw UsageError({}, QStringLiteral("--") + name, text, QStringLiteral("must be a number in [%1, %2]").arg(lo).arg(hi));
+  return v;
+}
 
-int dataAugment(Context&) { throw Error(QStringLiteral("data: this subcommand is not built yet")); }
+int64_t wholeOption(const QCommandLineParser& p, const QString& name, int64_t fallback, int64_t lo,
+                    int64_t hi = std::numeric_limits<int64_t>::max()) {
+  if (!p.isSet(name)) return fallback;
+  const QString text = p.value(name);
+  bool ok = false;
+  const qlonglong v = text.toLongLong(&ok);
+  if (!ok || v < lo || v > hi)
+    throw UsageError({}, QStringLiteral("--") + name, text, QStringLiteral("must be a whole number >= %1").arg(lo));
+  return v;
+}
+
+// The options every subcommand here shares: reading, the compared field, the workspace.
+struct Common {
+  QCommandLineOption field = valueOption(QStringLiteral("field"),
+                                         QStringLiteral("Compare/augment this string field (default: the row's text by its schema)."),
+                                         QStringLiteral("FIELD"));
+  QCommandLineOption format = valueOption(QStringLiteral("format"), QStringLiteral("auto (default), jsonl, json, csv, tsv, text."),
+                                          QStringLiteral("FORMAT"), QStringLiteral("auto"));
+  QCommandLineOption onBadRow = valueOption(QStringLiteral("on-bad-row"), QStringLiteral("skip (default: count and report) or fail."),
+                                            QStringLiteral("POLICY"), QStringLiteral("skip"));
+  QCommandLineOption workspace = dataWorkspaceOption();
+
+  void add(QCommandLineParser& p) const { p.addOptions({field, format, onBadRow, workspace}); }
+
+  ReadOptions read(const QCommandLineParser& p, Context& ctx, const QString& label) const {
+    ReadOptions r;
+    r.format = parseSourceFormat(p.value(format), QStringLiteral("--format"));
+    const QString policy = p.value(onBadRow);
+    if (policy == QLatin1String("skip")) r.onBadRow = BadRowPolicy::Skip;
+    else if (policy == QLatin1String("fail")) r.onBadRow = BadRowPolicy::Fail;
+    else throw UsageError({}, QStringLiteral("--on-bad-row"), policy, QStringLiteral("must be skip or fail"));
+    r.progress = progressPrinter(ctx, label);
+    return r;
+  }
+};
+
+// Dedup settings shared by clean, dedup and split.
+struct DedupArgs {
+  QCommandLineOption threshold = valueOption(QStringLiteral("threshold"),
+                                             QStringLiteral("Jaccard similarity of near duplicates, in (0, 1) (default 0.9)."),
+                                             QStringLiteral("J"));
+  QCommandLineOption numPerm = valueOption(QStringLiteral("num-perm"), QStringLiteral("MinHash permutations (default 128)."),
+                                           QStringLiteral("N"));
+  QCommandLineOption shingle = valueOption(QStringLiteral("shingle"), QStringLiteral("Characters per shingle (default 5)."),
+                                           QStringLiteral("N"));
+  QCommandLineOption seed = valueOption(QStringLiteral("minhash-seed"), QStringLiteral("MinHash permutation seed (default 1)."),
+                                        QStringLiteral("S"));
+  QCommandLineOption casefold{QStringLiteral("casefold"), QStringLiteral("Compare texts case-folded.")};
+
+  void add(QCommandLineParser& p, bool withSeed = true) const {
+    p.addOptions({threshold, numPerm, shingle, casefold});
+    if (withSeed) p.addOption(seed);
+  }
+  DedupOptions options(const QCommandLineParser& p, const QString& seedName) const {
+    DedupOptions d;
+    d.threshold = numberOption(p, threshold.names().constFirst(), d.threshold, 0.0, 1.0);   // 0 and 1: refused by Dedup
+    d.minhash.numPerm = int(wholeOption(p, numPerm.names().constFirst(), d.minhash.numPerm, 1, 4096));
+    d.minhash.shingle = int(wholeOption(p, shingle.names().constFirst(), d.minhash.shingle, 1, 1000));
+    d.minhash.seed = uint64_t(wholeOption(p, seedName, int64_t(d.minhash.seed), 0));
+    d.casefold = p.isSet(casefold);
+    return d;
+  }
+  QJsonObject settings(const DedupOptions& d) const {
+    return {{QStringLiteral("threshold"), d.threshold}, {QStringLiteral("num_perm"), d.minhash.numPerm},
+            {QStringLiteral("shingle"), d.minhash.shingle}, {QStringLiteral("minhash_seed"), QString::number(d.minhash.seed)},
+            {QStringLiteral("casefold"), d.casefold}, {QStringLiteral("exact"), d.exact}, {QStringLiteral("near"), d.near}};
+  }
+};
+
+QStringList twoPaths(const QCommandLineParser& p, const QString& what, const QString& usage) {
+  const QStringList a = p.positionalArguments();
+  if (a.size() != 2) throw UsageError(QStringLiteral("expected %1\nusage: ").arg(what) + usage);
+  return a;
+}
+
+// Bad rows go to stderr (stdout keeps the result alone).
+void reportBadRows(Context& ctx, const CleanReport& r) {
+  const size_t bad = size_t(RemoveReason::BadRow);
+  if (!r.removed[bad]) return;
+  ctx.err << "skipped " << r.removed[bad] << " bad row(s)";
+  for (const RemovedRow& row : r.examples[bad]) ctx.err << "\n  line " << row.line << ": " << row.why;
+  ctx.err << Qt::endl;
+}
+
+}  // namespace
+
+int dataClean(Context& ctx) {
+  const QString usage = QStringLiteral(
+      "distillery-cli data clean IN OUT.jsonl [--min-chars N] [--max-chars N] [--min-tokens N] [--max-tokens N]\n"
+      "    [--tokenizer DIR] [--keep-empty] [--unicode none|nfc|nfkc] [--keep-control] [--scripts han,latin,...]\n"
+      "    [--min-script-share X] [--no-exact-dedup] [--near-dedup] [--threshold 0.9] [--casefold] [--field F]\n"
+      "    [--report REPORT.json] [--workspace PATH]");
+  QCommandLineParser p;
+  Common common;
+  DedupArgs dedupArgs;
+  const QCommandLineOption minChars(QStringLiteral("min-chars"), QStringLiteral("Drop rows with fewer characters."), QStringLiteral("N"));
+  const QCommandLineOption maxChars(QStringLiteral("max-chars"), QStringLiteral("Drop rows with more characters."), QStringLiteral("N"));
+  const QCommandLineOption minTokens(QStringLiteral("min-tokens"), QStringLiteral("Drop rows with fewer tokens (needs --tokenizer)."), QStringLiteral("N"));
+  const QCommandLineOption maxTokens(QStringLiteral("max-tokens"), QStringLiteral("Drop rows with more tokens (needs --tokenizer)."), QStringLiteral("N"));
+  const QCommandLineOption tokenizer(QStringLiteral("tokenizer"), QStringLiteral("Model or tokenizer folder for the token filters."), QStringLiteral("DIR"));
+  const QCommandLineOption keepEmpty(QStringLiteral("keep-empty"), QStringLiteral("Keep empty and whitespace-only rows."));
+  const QCommandLineOption unicode(QStringLiteral("unicode"), QStringLiteral("Normalise text fields: none (default), nfc, nfkc."),
+                                   QStringLiteral("FORM"), QStringLiteral("none"));
+  const QCommandLineOption keepControl(QStringLiteral("keep-control"), QStringLiteral("Keep control characters (default: removed, \\n and \\t kept)."));
+  const QCommandLineOption scripts(QStringLiteral("scripts"), QStringLiteral("Keep rows whose letters are mostly in these scripts (cjk, han, latin, cyrillic, ...)."),
+                                   QStringLiteral("LIST"));
+  const QCommandLineOption minShare(QStringLiteral("min-script-share"), QStringLiteral("Share of letters in --scripts to keep a row (default 0.5)."),
+                                    QStringLiteral("X"));
+  const QCommandLineOption noExact(QStringLiteral("no-exact-dedup"), QStringLiteral("Keep exact duplicates."));
+  const QCommandLineOption near(QStringLiteral("near-dedup"), QStringLiteral("Drop near duplicates (MinHash LSH at --threshold)."));
+  const QCommandLineOption reportPath(QStringLiteral("report"), QStringLiteral("Also write the report as JSON to this file."), QStringLiteral("FILE"));
+  const QCommandLineOption examples(QStringLiteral("max-lines"), QStringLiteral("Line numbers listed per reason (default 20)."), QStringLiteral("N"));
+  p.addOptions({minChars, maxChars, minTokens, maxTokens, tokenizer, keepEmpty, unicode, keepControl, scripts, minShare,
+                noExact, near, reportPath, examples});
+  common.add(p);
+  dedupArgs.add(p);
+  p.addPositionalArgument(QStringLiteral("IN"), QStringLiteral("Dataset file (JSONL, JSON, CSV/TSV, text) or folder of text files."));
+  p.addPositionalArgument(QStringLiteral("OUT"), QStringLiteral("Cleaned JSONL."));
+  if (!parseOrThrow(p, ctx, usage)) return 0;
+  const QStringList paths = twoPaths(p, QStringLiteral("IN and OUT"), usage);
+
+  CleanOptions o;
+  o.field = p.value(common.field);
+  o.read = common.read(p, ctx, QStringLiteral("clean"));
+  o.unicode = parseUnicodeForm(p.value(unicode), QStringLiteral("--unicode"));
+  o.stripControls = !p.isSet(keepControl);
+  o.dropEmpty = !p.isSet(keepEmpty);
+  o.minChars = wholeOption(p, minChars.names().constFirst(), 0, 0);
+  o.maxChars = wholeOption(p, maxChars.names().constFirst(), 0, 0);
+  o.minTokens = wholeOption(p, minTokens.names().constFirst(), 0, 0);
+  o.maxTokens = wholeOption(p, maxTokens.names().constFirst(), 0, 0);
+  if (p.isSet(tokenizer)) o.tokenizer = Tokenizer::fromDirectory(p.value(tokenizer));
+  else if (o.minTokens || o.maxTokens) throw UsageError({}, QStringLiteral("--tokenizer"), {}, QStringLiteral("is needed by --min-tokens/--max-tokens"));
+  if (p.isSet(scripts)) o.scripts = parseScripts(p.value(scripts), QStringLiteral("--scripts"));
+  o.minScriptShare = numberOption(p, minShare.names().constFirst(), o.minScriptShare, 0.0, 1.0);
+  o.maxExamples = int(wholeOption(p, examples.names().constFirst(), o.maxExamples, 0, 1000000));
+  o.dedup = dedupArgs.options(p, dedupArgs.seed.names().constFirst());
+  o.dedup.exact = !p.isSet(noExact);
+  o.dedup.near = p.isSet(near);
+
+  const CleanReport r = cleanFile(paths[0], paths[1], o);
+  QJsonObject report = r.toJson();
+  if (p.isSet(reportPath))
+    writeFileAtomically(p.value(reportPath), QJsonDocument(report).toJson(QJsonDocument::Indented));
+  QJsonObject settings = dedupArgs.settings(o.dedup);
+  settings.insert(QStringLiteral("field"), o.field);
+  settings.insert(QStringLiteral("unicode"), p.value(unicode).toLower());
+  settings.insert(QStringLiteral("strip_control"), o.stripControls);
+  settings.insert(QStringLiteral("drop_empty"), o.dropEmpty);
+  settings.insert(QStringLiteral("min_chars"), qint64(o.minChars));
+  settings.insert(QStringLiteral("max_chars"), qint64(o.maxChars));
+  settings.insert(QStringLiteral("min_tokens"), qint64(o.minTokens));
+  settings.insert(QStringLiteral("max_tokens"), qint64(o.maxTokens));
+  settings.insert(QStringLiteral("tokenizer"), p.value(tokenizer));
+  settings.insert(QStringLiteral("scripts"), p.value(scripts));
+  settings.insert(QStringLiteral("min_script_share"), o.minScriptShare);
+  registerDataset(p.value(common.workspace), paths[0], paths[1], r.schema, r.kept, settings, report);
+  report.remove(QStringLiteral("seconds"));
+  ctx.print(report);
+  return 0;
+}
+
+int dataDedup(Context& ctx) {
+  const QString usage = QStringLiteral(
+      "distillery-cli data dedup IN.jsonl OUT.jsonl [--field text] [--threshold 0.9] [--num-perm 128] [--shingle 5]\n"
+      "    [--seed 1] [--casefold] [--on-bad-row skip|fail] [--workspace PATH]");
+  QCommandLineParser p;
+  Common common;
+  DedupArgs dedupArgs;
+  const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("MinHash permutation seed (default 1)."), QStringLiteral("S"));
+  common.add(p);
+  dedupArgs.add(p, false);
+  p.addOption(seed);
+  p.addPositionalArgument(QStringLiteral("IN"), QStringLiteral("Dataset file."));
+  p.addPositionalArgument(QStringLiteral("OUT"), QStringLiteral("JSONL of the kept rows, in their original order."));
+  if (!parseOrThrow(p, ctx, usage)) return 0;
+  const QStringList paths = twoPaths(p, QStringLiteral("IN and OUT"), usage);
+
+  CleanOptions o;
+  o.field = p.value(common.field);
+  o.read = common.read(p, ctx, QStringLiteral("dedup"));
+  o.stripControls = false;   // rows are written verbatim
+  o.dropEmpty = false;
+  o.dedup = dedupArgs.options(p, seed.names().constFirst());
+  const CleanReport r = cleanFile(paths[0], paths[1], o);
+  reportBadRows(ctx, r);
+  const int64_t bad = r.removedOf(RemoveReason::BadRow);
+  const QJsonObject result{{QStringLiteral("rows"), qint64(r.rows - bad)},
+                           {QStringLiteral("kept"), qint64(r.kept)},
+                           {QStringLiteral("removed_exact"), qint64(r.removedOf(RemoveReason::ExactDuplicate))},
+                           {QStringLiteral("removed_near"), qint64(r.removedOf(RemoveReason::NearDuplicate))}};
+  QJsonObject settings = dedupArgs.settings(o.dedup);
+  settings.insert(QStringLiteral("field"), o.field);
+  QJsonObject stats = r.toJson();
+  stats.remove(QStringLiteral("seconds"));
+  registerDataset(p.value(common.workspace), paths[0], paths[1], r.schema, r.kept, settings, stats);
+  ctx.print(result);
+  return 0;
+}
+
+int dataSplit(Context& ctx) {
+  const QString usage = QStringLiteral(
+      "distillery-cli data split IN OUTDIR [--ratios 0.8,0.1,0.1] [--seed 0] [--stratify FIELD] [--threshold 0.9]\n"
+      "    [--field F] [--workspace PATH]");
+  QCommandLineParser p;
+  Common common;
+  DedupArgs dedupArgs;
+  const QCommandLineOption ratios(QStringLiteral("ratios"), QStringLiteral("train,validation,test shares summing to 1 (default 0.8,0.1,0.1)."),
+                                  QStringLiteral("R"), QStringLiteral("0.8,0.1,0.1"));
+  const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Shuffle seed (default 0)."), QStringLiteral("S"));
+  const QCommandLineOption stratify(QStringLiteral("stratify"), QStringLiteral("Split each value of this field by the ratios."), QStringLiteral("FIELD"));
+  common.add(p);
+  dedupArgs.add(p);
+  p.addOptions({ratios, seed, stratify});
+  p.addPositionalArgument(QStringLiteral("IN"), QStringLiteral("Dataset file."));
+  p.addPositionalArgument(QStringLiteral("OUTDIR"), QStringLiteral("Folder for train.jsonl, validation.jsonl, test.jsonl."));
+  if (!parseOrThrow(p, ctx, usage)) return 0;
+  const QStringList paths = twoPaths(p, QStringLiteral("IN and OUTDIR"), usage);
+
+  SplitOptions o;
+  o.ratios = parseRatios(p.value(ratios), QStringLiteral("--ratios"));
+  o.seed = uint64_t(wholeOption(p, seed.names().constFirst(), 0, 0));
+  o.stratify = p.value(stratify);
+  o.field = p.value(common.field);
+  o.read = common.read(p, ctx, QStringLiteral("split"));
+  o.dedup = dedupArgs.options(p, dedupArgs.seed.names().constFirst());
+  const SplitReport r = splitFile(paths[0], paths[1], o);
+  QJsonObject settings = dedupArgs.settings(o.dedup);
+  settings.insert(QStringLiteral("ratios"), QJsonArray{o.ratios[0], o.ratios[1], o.ratios[2]});
+  settings.insert(QStringLiteral("seed"), QString::number(o.seed));
+  settings.insert(QStringLiteral("stratify"), o.stratify);
+  settings.insert(QStringLiteral("field"), o.field);
+  const QJsonObject report = r.toJson();
+  for (size_t k = 0; k < 3; ++k) {
+    if (o.ratios[k] <= 0) continue;
+    QJsonObject s = settings;
+    s.insert(QStringLiteral("split"), splitNames()[k]);
+    registerDataset(p.value(common.workspace), paths[0], paths[1] + QLatin1Char('/') + splitNames()[k] + QStringLiteral(".jsonl"),
+                    QString(), r.counts[k], s, report);
+  }
+  if (r.badRows) ctx.err << "skipped " << r.badRows << " bad row(s)" << Qt::endl;
+  ctx.print(report);
+  return 0;
+}
+
+int dataAugment(Context& ctx) {
+  const QString usage = QStringLiteral(
+      "distillery-cli data augment IN OUT.jsonl [--delete R] [--swap R] [--insert R] [--copies N] [--seed S] [--field F]\n"
+      "    [--only-copies] [--workspace PATH]");
+  QCommandLineParser p;
+  Common common;
+  const QCommandLineOption del(QStringLiteral("delete"), QStringLiteral("Probability of deleting each word (default 0.1)."), QStringLiteral("R"));
+  const QCommandLineOption swap(QStringLiteral("swap"), QStringLiteral("Swaps per word (default 0.1)."), QStringLiteral("R"));
+  const QCommandLineOption insert(QStringLiteral("insert"), QStringLiteral("Insertions of a word of the same text, per word (default 0.1)."), QStringLiteral("R"));
+  const QCommandLineOption copies(QStringLiteral("copies"), QStringLiteral("Augmented copies per row (default 1)."), QStringLiteral("N"));
+  const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Random seed (default 0)."), QStringLiteral("S"));
+  const QCommandLineOption onlyCopies(QStringLiteral("only-copies"), QStringLiteral("Write the copies without the source rows."));
+  common.add(p);
+  p.addOptions({del, swap, insert, copies, seed, onlyCopies});
+  p.addPositionalArgument(QStringLiteral("IN"), QStringLiteral("Dataset file."));
+  p.addPositionalArgument(QStringLiteral("OUT"), QStringLiteral("JSONL: each source row, then its copies."));
+  if (!parseOrThrow(p, ctx, usage)) return 0;
+  const QStringList paths = twoPaths(p, QStringLiteral("IN and OUT"), usage);
+
+  AugmentOptions o;
+  o.deleteRate = numberOption(p, del.names().constFirst(), o.deleteRate, 0.0, 0.999999);
+  o.swapRate = numberOption(p, swap.names().constFirst(), o.swapRate, 0.0, 1.0);
+  o.insertRate = numberOption(p, insert.names().constFirst(), o.insertRate, 0.0, 1.0);
+  o.copies = int(wholeOption(p, copies.names().constFirst(), o.copies, 1, 1000));
+  o.seed = uint64_t(wholeOption(p, seed.names().constFirst(), 0, 0));
+  o.field = p.value(common.field);
+  o.keepOriginals = !p.isSet(onlyCopies);
+  o.read = common.read(p, ctx, QStringLiteral("augment"));
+  const AugmentReport r = augmentFile(paths[0], paths[1], o);
+  const QJsonObject settings{{QStringLiteral("delete"), o.deleteRate}, {QStringLiteral("swap"), o.swapRate},
+                             {QStringLiteral("insert"), o.insertRate}, {QStringLiteral("copies"), o.copies},
+                             {QStringLiteral("seed"), QString::number(o.seed)}, {QStringLiteral("field"), o.field},
+                             {QStringLiteral("only_copies"), !o.keepOriginals}};
+  registerDataset(p.value(common.workspace), paths[0], paths[1], QString(), r.written, settings, r.toJson());
+  if (r.badRows) ctx.err << "skipped " << r.badRows << " bad row(s)" << Qt::endl;
+  ctx.print(r.toJson());
+  return 0;
+}
 
 }  // namespace distillery::cli
