@@ -19,5 +19,7 @@ int storeBench(BenchContext& ctx);
 int tokenizerBench(BenchContext& ctx);
 // LoRA SFT and KD training tokens/s through the real tasks and Trainer, beside peer_bench.py's PEFT / HF KD.
 int trainBench(BenchContext& ctx);
+// Data cleaning rows/s: clean + exact/near dedup + tokenize over a generated JSONL (DataBench.cpp).
+int dataBench(BenchContext& ctx);
 
 }  // namespace distillery::bench

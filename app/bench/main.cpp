@@ -1,5 +1,5 @@
 // distillery-bench NAME [ARGS] [--json FILE]: runs one benchmark and prints a table; with --json also writes
-// the numbers. Benchmarks: store, tokenizer, train.
+// the numbers. Benchmarks: store, tokenizer, train, data.
 #include "Bench.h"
 #include "common/AtomicFile.h"
 #include "runtime/Runtime.h"
@@ -24,7 +24,8 @@ int main(int argc, char** argv) {
   }
   const std::map<QString, std::function<int(BenchContext&)>> benches = {{QStringLiteral("store"), storeBench},
                                                                         {QStringLiteral("tokenizer"), tokenizerBench},
-                                                                        {QStringLiteral("train"), trainBench}};
+                                                                        {QStringLiteral("train"), trainBench},
+                                                                        {QStringLiteral("data"), dataBench}};
   if (args.isEmpty() || !benches.count(args.first())) {
     out << "usage: distillery-bench NAME [ARGS] [--json FILE]\nbenchmarks:";
     for (const auto& [name, fn] : benches) out << ' ' << name;
