@@ -1,10 +1,10 @@
 #include "data/TrainingData.h"
 
 #include "common/Error.h"
+#include "data/RowReader.h"
 
 #include <torch/torch.h>
 
-#include <QtCore/QFile>
 #include <QtCore/QJsonDocument>
 
 #include <algorithm>
@@ -13,71 +13,29 @@
 namespace distillery {
 
 Batch collate(const std::vector<const Example*>& rows, int64_t seqLen, int32_t padId, Padding padding) {
-  TORCH_CHECK(!rows.empty(), "collate needs at least one row");
-  int64_t width = 1;
-  for (const Example* e : rows) width = std::max(width, std::min<int64_t>(int64_t(e->ids.size()), seqLen));
-  const int64_t n = int64_t(rows.size());
-  torch::Tensor ids = torch::full({n, width}, int64_t(padId), torch::kInt64);
-  torch::Tensor mask = torch::zeros({n, width}, torch::kInt64);
-  torch::Tensor labels = torch::full({n, width}, int64_t(-100), torch::kInt64);
-  auto I = ids.accessor<int64_t, 2>();
-  auto M = mask.accessor<int64_t, 2>();
-  auto L = labels.accessor<int64_t, 2>();
-  int64_t tokens = 0;
-  for (int64_t b = 0; b < n; ++b) {
-    const Example& e = *rows[size_t(b)];
-    const int64_t len = std::min<int64_t>(int64_t(e.ids.size()), seqLen);
-    const int64_t offset = padding == Padding::Left ? width - len : 0;
-    for (int64_t s = 0; s < len; ++s) {
-      I[b][offset + s] = e.ids[size_t(s)];
-      M[b][offset + s] = 1;
-      // Position s predicts token s + 1, when that token is counted and still inside the cut.
-      if (s + 1 < len && e.target[size_t(s + 1)]) {
-        L[b][offset + s] = e.ids[size_t(s + 1)];
-        ++tokens;
-      }
-    }
-  }
-  Batch batch;
-  batch.inputIds = ids;
-  batch.attentionMask = mask;
-  batch.labels = labels;
-  // Positions count tokens only, so left and right padding see the same RoPE angles.
-  batch.positionIds = (mask.cumsum(1) - 1).clamp_min(0);
-  batch.tokens = tokens;
-  return batch;
+  std::vector<std::vector<const Example*>> single;
+  for (const Example* e : rows) single.push_back({e});
+  return collateRows(single, seqLen, padId, padding, /*packed=*/false);
 }
 
-std::vector<Example> readExamples(const QString& jsonlPath, const ExampleRenderer& renderer) {
-  QFile f(jsonlPath);
-  if (!f.open(QIODevice::ReadOnly))
-    throw FormatError(jsonlPath, QString(), QString(), QStringLiteral("cannot be read: ") + f.errorString());
+std::vector<Example> readExamples(const QString& path, const ExampleRenderer& renderer, const FieldMap& fields) {
+  // Any format RowReader reads (JSONL, JSON array, CSV/TSV, text); a bad row fails the job with its FILE:LINE.
+  ReadOptions options;
+  options.onBadRow = BadRowPolicy::Fail;
+  RowReader reader(path, options);
   std::vector<Example> out;
-  int64_t line = 0;
-  while (!f.atEnd()) {
-    const QByteArray bytes = f.readLine();
-    ++line;
-    if (bytes.trimmed().isEmpty()) continue;
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(bytes, &error);
-    const QString where = QStringLiteral("%1:%2").arg(jsonlPath).arg(line);
-    if (doc.isNull())
-      throw FormatError(
-          where, QString(), QString(),
-          QStringLiteral("is not valid JSON: %1 at column %2").arg(error.errorString()).arg(error.offset + 1));
-    if (!doc.isObject()) throw FormatError(where, QString(), QString(), QStringLiteral("is not a JSON object"));
-    out.push_back(renderer.render(doc.object(), jsonlPath, line));
-  }
+  Row row;
+  while (reader.next(row)) out.push_back(renderer.render(applyFieldMap(row.fields, fields), row.source, row.line));
   return out;
 }
 
-TrainingData::TrainingData(const QString& jsonlPath, const ExampleRenderer& renderer, const TrainingDataOptions& o)
-    : examples_(readExamples(jsonlPath, renderer)), o_(o) {
+TrainingData::TrainingData(const QString& path, const ExampleRenderer& renderer, const TrainingDataOptions& o)
+    : examples_(readExamples(path, renderer, o.fields)), o_(o) {
   if (o_.padId < 0) {
     const Tokenizer& t = renderer.tokenizer();
     o_.padId = t.padId().value_or(t.eosId().value_or(0));
   }
-  init(jsonlPath);
+  init(path);
 }
 
 TrainingData::TrainingData(std::vector<Example> examples, const QString& origin, const TrainingDataOptions& o)
@@ -108,31 +66,70 @@ void TrainingData::init(const QString& origin) {
         origin, QString(), QString(),
         before == 0 ? QStringLiteral("holds no examples")
                     : QStringLiteral("holds no example with a token to train on within seq_len %1").arg(o_.seqLen));
-  shuffleFor(0);
+  if (o_.bucketing && o_.bucketWindow < 1)
+    throw Error(origin, QStringLiteral("bucket window"), QString::number(o_.bucketWindow),
+                QStringLiteral("must be ≥ 1"));
+
+  std::vector<int64_t> lengths;
+  for (const Example& e : examples_) lengths.push_back(std::min<int64_t>(int64_t(e.ids.size()), o_.seqLen));
+  if (o_.packing) {
+    rows_ = packRows(lengths, o_.seqLen);
+  } else {
+    rows_.resize(examples_.size());
+    for (size_t i = 0; i < rows_.size(); ++i) rows_[i] = {i};
+  }
+  for (const PackedRow& row : rows_) {
+    int64_t len = 0;
+    for (size_t i : row) len += lengths[i];
+    rowLengths_.push_back(len);
+  }
+  plan_ = planFor(0, o_.shuffle);
 }
 
-void TrainingData::shuffleFor(int64_t epoch) {
-  order_.resize(examples_.size());
-  for (size_t i = 0; i < order_.size(); ++i) order_[i] = i;
-  if (!o_.shuffle) return;
+TrainingData::Plan TrainingData::planFor(int64_t epoch, bool shuffle) const {
+  std::vector<size_t> order(rows_.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   // mt19937_64's sequence is fixed by the standard (std::shuffle's use of it is not), so write Fisher–Yates out.
   std::mt19937_64 rng(o_.seed * 0x9E3779B97F4A7C15ULL + uint64_t(epoch) + 1);
-  for (size_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[size_t(rng() % i)]);
+  const auto fisherYates = [&rng](auto& v) {
+    for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[size_t(rng() % i)]);
+  };
+  if (shuffle) fisherYates(order);
+
+  const size_t batch = size_t(o_.batchSize);
+  // Without bucketing one window holds the whole epoch and keeps its order.
+  const size_t window = o_.bucketing ? batch * size_t(o_.bucketWindow) : std::max<size_t>(order.size(), 1);
+  Plan plan;
+  for (size_t from = 0; from < order.size(); from += window) {
+    const auto first = order.begin() + std::ptrdiff_t(from);
+    const auto last = order.begin() + std::ptrdiff_t(std::min(order.size(), from + window));
+    // Longest first; stable, so equal lengths keep the shuffled order.
+    if (o_.bucketing)
+      std::stable_sort(first, last, [&](size_t a, size_t b) { return rowLengths_[a] > rowLengths_[b]; });
+    for (auto it = first; it < last; it += std::ptrdiff_t(std::min<size_t>(batch, size_t(last - it))))
+      plan.emplace_back(it, it + std::ptrdiff_t(std::min<size_t>(batch, size_t(last - it))));
+  }
+  // The sorted batches would run from long to short within each window: shuffle their order.
+  if (o_.bucketing && shuffle) fisherYates(plan);
+  return plan;
 }
 
-int64_t TrainingData::batchesPerEpoch() const { return (int64_t(examples_.size()) + o_.batchSize - 1) / o_.batchSize; }
+int64_t TrainingData::batchesPerEpoch() const { return int64_t(plan_.size()); }
 
-Batch TrainingData::batchAt(const std::vector<size_t>& order, int64_t index) const {
-  std::vector<const Example*> rows;
-  const size_t from = size_t(index * o_.batchSize);
-  for (size_t i = from; i < std::min(order.size(), from + size_t(o_.batchSize)); ++i)
-    rows.push_back(&examples_[order[i]]);
-  Batch b = collate(rows, o_.seqLen, padId_, o_.padding);
+Batch TrainingData::batchOf(const std::vector<size_t>& rowIndices) const {
+  std::vector<std::vector<const Example*>> rows;
+  for (size_t r : rowIndices) {
+    std::vector<const Example*> members;
+    for (size_t i : rows_[r]) members.push_back(&examples_[i]);
+    rows.push_back(std::move(members));
+  }
+  Batch b = collateRows(rows, o_.seqLen, padId_, o_.padding, o_.packing);
   if (o_.device != torch::Device(torch::kCPU)) {
     b.inputIds = b.inputIds.to(o_.device);
     b.attentionMask = b.attentionMask.to(o_.device);
     b.labels = b.labels.to(o_.device);
     b.positionIds = b.positionIds.to(o_.device);
+    if (b.segmentIds.defined()) b.segmentIds = b.segmentIds.to(o_.device);
   }
   return b;
 }
@@ -141,17 +138,45 @@ Batch TrainingData::next() {
   if (index_ >= batchesPerEpoch()) {
     ++epoch_;
     index_ = 0;
-    shuffleFor(epoch_);
+    plan_ = planFor(epoch_, o_.shuffle);
   }
-  return batchAt(order_, index_++);
+  return batchOf(plan_[size_t(index_++)]);
 }
 
 std::vector<Batch> TrainingData::all() {
-  std::vector<size_t> order(examples_.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::vector<Batch> out;
-  for (int64_t i = 0; i < batchesPerEpoch(); ++i) out.push_back(batchAt(order, i));
+  for (const std::vector<size_t>& rows : planFor(0, /*shuffle=*/false)) out.push_back(batchOf(rows));
   return out;
+}
+
+PaddingStats TrainingData::padding(int64_t epoch) const {
+  PaddingStats p;
+  for (const std::vector<size_t>& rows : planFor(epoch, o_.shuffle)) {
+    int64_t width = 1;  // as collateRows: the batch's longest row
+    for (size_t r : rows) {
+      width = std::max(width, rowLengths_[r]);
+      p.tokens += rowLengths_[r];
+    }
+    p.positions += width * int64_t(rows.size());
+  }
+  return p;
+}
+
+QJsonObject TrainingData::stats() const {
+  const PaddingStats p = padding(0);
+  int64_t truncated = 0;
+  for (const Example& e : examples_) truncated += int64_t(e.ids.size()) > o_.seqLen;
+  QString mode = o_.packing ? QStringLiteral("packed") : QStringLiteral("plain");
+  if (o_.bucketing) mode = o_.packing ? QStringLiteral("packed+bucketed") : QStringLiteral("bucketed");
+  return {{"mode", mode},
+          {"examples", qint64(examples_.size())},
+          {"skipped", qint64(skipped_)},
+          {"truncated", qint64(truncated)},
+          {"rows", qint64(rows_.size())},
+          {"batches_per_epoch", qint64(plan_.size())},
+          {"tokens", qint64(p.tokens)},
+          {"positions", qint64(p.positions)},
+          {"padding_waste_pct", p.wastePercent()}};
 }
 
 QJsonObject TrainingData::position() const {
@@ -167,7 +192,7 @@ void TrainingData::restore(const QJsonObject& position) {
                 QStringLiteral("is not a position of this data (%1 batches per epoch)").arg(batchesPerEpoch()));
   epoch_ = epoch;
   index_ = index;
-  shuffleFor(epoch_);
+  plan_ = planFor(epoch_, o_.shuffle);
 }
 
 }  // namespace distillery

@@ -83,6 +83,9 @@ TrainResult runJob(const JobSpec& spec, JobContext& ctx) {
     o.batchSize = spec.train.batchSize;
     o.seed = spec.train.seed;
     o.device = device;
+    o.packing = spec.data.packing;
+    o.bucketing = spec.data.bucketing;
+    o.fields = spec.data.fields;
     TrainingData train(spec.data.train, renderer, o);
     std::optional<TrainingData> validation;
     if (!spec.data.validation.isEmpty()) {
@@ -126,6 +129,13 @@ TrainResult runJob(const JobSpec& spec, JobContext& ctx) {
       sink.message(QStringLiteral("%1 training rows skipped: nothing to train on within seq_len %2")
                        .arg(train.skipped())
                        .arg(spec.train.seqLen));
+    const QJsonObject dataStats = train.stats();
+    sink.message(QStringLiteral("training data: %1 examples in %2 rows (%3), %4 batches per epoch, padding waste %5%")
+                     .arg(dataStats.value("examples").toInteger())
+                     .arg(dataStats.value("rows").toInteger())
+                     .arg(dataStats.value("mode").toString())
+                     .arg(dataStats.value("batches_per_epoch").toInteger())
+                     .arg(dataStats.value("padding_waste_pct").toDouble(), 0, 'f', 1));
 
     TrainerOptions options = TrainerOptions::fromJob(spec);
     options.resume = ctx.resume;
