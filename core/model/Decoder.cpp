@@ -41,8 +41,7 @@ DecoderOutput DecoderImpl::forward(const torch::Tensor& inputIds, const ForwardO
   const AttentionMask full = makeAttentionMask(o.attentionMask, batch, past, steps, 0, device, o.segmentIds);
   AttentionMask windowed;
   if (config_.slidingWindow > 0)
-    windowed =
-        makeAttentionMask(o.attentionMask, batch, past, steps, config_.slidingWindow, device, o.segmentIds);
+    windowed = makeAttentionMask(o.attentionMask, batch, past, steps, config_.slidingWindow, device, o.segmentIds);
 
   DecoderOutput out;
   torch::Tensor h = embed_tokens(inputIds.to(device));

@@ -28,13 +28,13 @@ struct ScheduleSpec {
 };
 
 struct DataSpec {
-  QString train;                 // dataset file: JSONL, JSON array, CSV/TSV or text (core/data/RowReader.h)
-  QString validation;            // dataset file, optional
-  QString format = "text";       // text | alpaca | sharegpt | messages | prompt_completion
-  bool responsesOnly = true;     // loss on assistant/response tokens only (ignored for text)
-  bool packing = false;          // several examples per row of train.seq_len tokens, attention kept inside each
-  bool bucketing = false;        // batches of rows of similar length (less padding)
-  QMap<QString, QString> fields; // schema field → source field, e.g. {"prompt": "question"} (a FieldMap)
+  QString train;                  // dataset file: JSONL, JSON array, CSV/TSV or text (core/data/RowReader.h)
+  QString validation;             // dataset file, optional
+  QString format = "text";        // text | alpaca | sharegpt | messages | prompt_completion
+  bool responsesOnly = true;      // loss on assistant/response tokens only (ignored for text)
+  bool packing = false;           // several examples per row of train.seq_len tokens, attention kept inside each
+  bool bucketing = false;         // batches of rows of similar length (less padding)
+  QMap<QString, QString> fields;  // schema field → source field, e.g. {"prompt": "question"} (a FieldMap)
   bool operator==(const DataSpec&) const = default;
 };
 
