@@ -5,6 +5,7 @@
 // into its TrainControl's cancel flag: it stops within a step and records the job cancelled. A job whose process
 // is gone is cancelled in the store directly. resume runs the job here, headless, from its last checkpoint.
 #include "cli/CliContext.h"
+#include "cli/Interrupt.h"
 #include "common/Error.h"
 #include "jobs/JobMarkers.h"
 #include "jobs/JobRunner.h"
@@ -23,7 +24,6 @@
 
 #include <atomic>
 #include <cmath>
-#include <csignal>
 #include <optional>
 
 namespace distillery::cli {
@@ -211,12 +211,6 @@ int cancel(Context& ctx) {
   return 0;
 }
 
-// Ctrl-C during a headless resume stops the job at the next step, as a cancel would.
-std::atomic<std::atomic_bool*> g_interruptFlag{nullptr};
-extern "C" void onInterrupt(int) {
-  if (std::atomic_bool* flag = g_interruptFlag.load()) flag->store(true);
-}
-
 // One progress line per second on stdout (not with --json).
 class ProgressPrinter : public MetricsSink {
  public:
@@ -279,8 +273,7 @@ int resume(Context& ctx) {
 
   TrainControl control;
   ProgressPrinter printer(ctx, id);
-  g_interruptFlag = &control.cancel;
-  const auto previous = std::signal(SIGINT, onInterrupt);
+  const SigintCancels interrupt(control.cancel);  // Ctrl-C stops the job at the next step, as a cancel would
   if (!ctx.json) ctx.out << "job " << id << ": resuming " << row.name << " from its last checkpoint" << Qt::endl;
   const JobOutcome o = executeJob(ws.store(), id, spec, true, control, &printer, defaultJobFunction(),
                                   [&](int done, int total, double best) {
@@ -293,8 +286,6 @@ int resume(Context& ctx) {
                                                      .arg(best)
                                               << Qt::endl;
                                   });
-  std::signal(SIGINT, previous);
-  g_interruptFlag = nullptr;
   QJsonObject result{{QStringLiteral("id"), id},
                      {QStringLiteral("status"), jobStatusName(o.status)},
                      {QStringLiteral("steps"), qint64(o.steps)}};

@@ -9,6 +9,7 @@
 // Exit codes: 0 finished (or stopped early by the validation curve), 1 failed, 2 wrong usage, 130 cancelled.
 #include "checkpoint/JsonFile.h"
 #include "cli/CliContext.h"
+#include "cli/Interrupt.h"
 #include "common/Error.h"
 #include "jobs/JobRunner.h"
 #include "jobs/JobStore.h"
@@ -23,20 +24,12 @@
 #include <unistd.h>
 #include <atomic>
 #include <cmath>
-#include <csignal>
 
 namespace distillery::cli {
 
 namespace {
 
 constexpr int kCancelled = 130;  // 128 + SIGINT, as shells report a job stopped by Ctrl-C
-
-std::atomic<std::atomic_bool*> gCancel{nullptr};
-
-extern "C" void onSigint(int) {
-  // Only a lock-free atomic store: async-signal-safe.
-  if (std::atomic_bool* c = gCancel.load()) c->store(true);
-}
 
 QString clock(double seconds) {
   if (!(seconds >= 0)) return QStringLiteral("?");
@@ -126,19 +119,7 @@ int trainMain(Context& ctx) {
                      QStringLiteral("runs its trials as jobs of a workspace: add --workspace PATH"));
 
   TrainControl control;
-  gCancel.store(&control.cancel);
-  struct sigaction action {
-  }, previous{};
-  action.sa_handler = onSigint;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, &previous);
-  struct Restore {
-    struct sigaction& previous;
-    ~Restore() {
-      sigaction(SIGINT, &previous, nullptr);
-      gCancel.store(nullptr);
-    }
-  } restore{previous};
+  const SigintCancels interrupt(control.cancel);
 
   ProgressLine progress(ctx.err, isatty(STDERR_FILENO) == 1);
   QString status, error;
