@@ -20,15 +20,16 @@ ExampleRenderer::ExampleRenderer(const Tokenizer& tokenizer, const QString& mode
     throw FormatError(QString(), QStringLiteral("data.format"), format,
                       QStringLiteral("must be one of: ") + dataSchemas().join(QStringLiteral(", ")));
   if (format == QLatin1String("text") || format == QLatin1String("prompt_completion")) return;
-  if (!tokenizer_.chatTemplate().isEmpty()) {
-    template_ = ChatTemplate::fromTokenizerConfig(modelDir);
-  } else {
-    QJsonObject special;
-    if (!tokenizer_.bosToken().isEmpty()) special.insert("bos_token", tokenizer_.bosToken());
-    if (!tokenizer_.eosToken().isEmpty()) special.insert("eos_token", tokenizer_.eosToken());
-    template_.emplace(QString::fromUtf8(kFallbackChatTemplate), special, QStringLiteral("fallback chat template"));
-    fallback_ = true;
-  }
+  template_ = modelChatTemplate(tokenizer_, modelDir, &fallback_);
+}
+
+ChatTemplate modelChatTemplate(const Tokenizer& tokenizer, const QString& modelDir, bool* fallback) {
+  if (fallback) *fallback = tokenizer.chatTemplate().isEmpty();
+  if (!tokenizer.chatTemplate().isEmpty()) return ChatTemplate::fromTokenizerConfig(modelDir);
+  QJsonObject special;
+  if (!tokenizer.bosToken().isEmpty()) special.insert("bos_token", tokenizer.bosToken());
+  if (!tokenizer.eosToken().isEmpty()) special.insert("eos_token", tokenizer.eosToken());
+  return ChatTemplate(QString::fromUtf8(kFallbackChatTemplate), special, QStringLiteral("fallback chat template"));
 }
 
 void ExampleRenderer::append(Example& e, const QString& text, bool counted) const {

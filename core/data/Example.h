@@ -37,6 +37,10 @@ namespace distillery {
 // The template used when tokenizer_config.json has none.
 extern const char* const kFallbackChatTemplate;
 
+// The chat template of a model folder's tokenizer, or kFallbackChatTemplate (with its bos/eos) when it has none;
+// *fallback (when given) says which.
+ChatTemplate modelChatTemplate(const Tokenizer& tokenizer, const QString& modelDir, bool* fallback = nullptr);
+
 struct Example {
   std::vector<int32_t> ids;     // the tokens, not yet truncated
   std::vector<uint8_t> target;  // per token: 1 when the loss is taken on predicting it
