@@ -10,6 +10,7 @@
 #include <QtCore/QJsonArray>
 
 #include <algorithm>
+#include <exception>
 #include <map>
 #include <optional>
 
@@ -189,17 +190,25 @@ CleanReport cleanFile(const QString& in, const QString& out, const CleanOptions&
   for (bool more = true; more;) {
     timer.start();
     size_t n = 0;
-    while (n < items.size() && (more = reader.next(items[n].row))) {
-      Item& it = items[n++];
-      it.removed.reset();
-      it.schema.clear();
-      it.why.clear();
-      it.tokens = -1;
-      it.hit = {};
+    // A bad row the reader throws at (Fail policy) comes after the rows read before it: those are filtered
+    // first, so the error reported is the first in file order.
+    std::exception_ptr readError;
+    try {
+      while (n < items.size() && (more = reader.next(items[n].row))) {
+        Item& it = items[n++];
+        it.removed.reset();
+        it.schema.clear();
+        it.why.clear();
+        it.tokens = -1;
+        it.hit = {};
+      }
+    } catch (const FormatError&) {
+      readError = std::current_exception();
     }
     lap(Read);
-    if (n == 0) break;
     parallelForEach(items, n, [&cleaner](Item& it) { cleaner.filter(it); });
+    if (readError) std::rethrow_exception(readError);
+    if (n == 0) break;
     lap(Filter);
     parallelForEach(items, n, [&cleaner](Item& it) { cleaner.prepare(it); });
     for (size_t i = 0; i < n; ++i) cleaner.decide(items[i]);

@@ -10,6 +10,7 @@
 #include <QtCore/QStringList>
 
 #include <cmath>
+#include <exception>
 #include <map>
 #include <memory>
 #include <numeric>
@@ -22,16 +23,23 @@ const std::array<QString, 3>& splitNames() {
   return names;
 }
 
+namespace {
+
+void checkRatios(const std::array<double, 3>& r, const QString& where, const QString& text) {
+  for (const double v : r)
+    if (!(v >= 0.0)) throw UsageError({}, where, text, QStringLiteral("must be three numbers >= 0: train,validation,test"));
+  if (std::abs(r[0] + r[1] + r[2] - 1.0) > 1e-6) throw UsageError({}, where, text, QStringLiteral("must sum to 1"));
+}
+
+}  // namespace
+
 std::array<double, 3> parseRatios(const QString& text, const QString& where) {
   const QStringList parts = text.split(QLatin1Char(','));
   std::array<double, 3> r{};
   bool ok = parts.size() == 3;
-  for (int i = 0; ok && i < 3; ++i) {
-    r[size_t(i)] = parts.at(i).trimmed().toDouble(&ok);
-    ok = ok && r[size_t(i)] >= 0.0;
-  }
+  for (int i = 0; ok && i < 3; ++i) r[size_t(i)] = parts.at(i).trimmed().toDouble(&ok);
   if (!ok) throw UsageError({}, where, text, QStringLiteral("must be three numbers >= 0: train,validation,test"));
-  if (std::abs(r[0] + r[1] + r[2] - 1.0) > 1e-6) throw UsageError({}, where, text, QStringLiteral("must sum to 1"));
+  checkRatios(r, where, text);
   return r;
 }
 
@@ -117,8 +125,8 @@ struct Pending {
 }  // namespace
 
 SplitReport splitFile(const QString& in, const QString& outDir, const SplitOptions& options) {
-  parseRatios(QStringLiteral("%1,%2,%3").arg(options.ratios[0], 0, 'g', 17).arg(options.ratios[1], 0, 'g', 17)
-                  .arg(options.ratios[2], 0, 'g', 17), QStringLiteral("ratios"));
+  checkRatios(options.ratios, QStringLiteral("ratios"),
+              QStringLiteral("%1,%2,%3").arg(options.ratios[0]).arg(options.ratios[1]).arg(options.ratios[2]));
   DedupOptions dedupOptions = options.dedup;
   dedupOptions.exact = true;
   Deduplicator dedup(dedupOptions);
@@ -136,7 +144,12 @@ SplitReport splitFile(const QString& in, const QString& outDir, const SplitOptio
     std::vector<int64_t> links;
     for (bool more = true; more;) {
       size_t n = 0;
-      while (n < batch.size() && (more = reader.next(batch[n].row))) ++n;
+      std::exception_ptr readError;   // thrown after the rows before it (DataClean.cpp does the same)
+      try {
+        while (n < batch.size() && (more = reader.next(batch[n].row))) ++n;
+      } catch (const FormatError&) {
+        readError = std::current_exception();
+      }
       parallelForEach(batch, n, [&](Pending& p) {
         const QString where = in + QLatin1Char(':') + QString::number(p.row.line);
         p.why.clear();
@@ -150,6 +163,7 @@ SplitReport splitFile(const QString& in, const QString& outDir, const SplitOptio
           p.why = e.message();
         }
       });
+      if (readError) std::rethrow_exception(readError);
       for (size_t i = 0; i < n; ++i) {
         const Pending& p = batch[i];
         const uint32_t id = clusters.add();

@@ -260,6 +260,34 @@ class TestDatasetClean : public QObject {
              QStringLiteral("tokenizer the token filters and token counts need a tokenizer"));
   }
 
+  // Bad input under the fail policy, and a cancel: the exact error, nothing written, the source untouched.
+  void badInputWritesNothing() {
+    const QString in = dir_.filePath(QStringLiteral("bad.jsonl")), out = dir_.filePath(QStringLiteral("bad.out.jsonl"));
+    writeLines(in, {textRow(QStringLiteral("ok")), QStringLiteral(R"({"other": 1})"), QStringLiteral("{broken")});
+    QFile source(in);
+    QVERIFY(source.open(QIODevice::ReadOnly));
+    const QByteArray before = source.readAll();
+    source.close();
+    CleanOptions o;
+    o.read.onBadRow = BadRowPolicy::Fail;
+    QCOMPARE(errorOf([&] { cleanFile(in, out, o); }), in + QStringLiteral(":2: no known schema (use --field)"));
+    QVERIFY(!QFile::exists(out));
+    o.field = QStringLiteral("other");
+    QCOMPARE(errorOf([&] { cleanFile(in, out, o); }), in + QStringLiteral(":1: other missing"));
+    QVERIFY(!QFile::exists(out));
+    CleanOptions cancel;
+    cancel.read.progress = [](int64_t, int64_t) { return false; };
+    QCOMPARE(errorOf([&] { cleanFile(in, out, cancel); }), QStringLiteral("cancelled"));
+    QVERIFY(!QFile::exists(out));
+    SplitOptions split;
+    split.read.onBadRow = BadRowPolicy::Fail;
+    QCOMPARE(errorOf([&] { splitFile(in, dir_.filePath(QStringLiteral("bad-split")), split); }),
+             in + QStringLiteral(":2: no known schema (use --field)"));
+    QVERIFY(!QFile::exists(dir_.filePath(QStringLiteral("bad-split/train.jsonl"))));
+    QVERIFY(source.open(QIODevice::ReadOnly));
+    QCOMPARE(source.readAll(), before);
+  }
+
   // ---- exact dedup ----------------------------------------------------------------------------------------
 
   void exactDedupKeepsFirst() {
