@@ -3,6 +3,7 @@
 
 #include "common/Error.h"
 #include "data/DataSchema.h"
+#include "data/SeededRandom.h"
 #include "data/TextFields.h"
 
 #include <QtCore/QStringList>
@@ -13,15 +14,6 @@
 namespace distillery {
 
 namespace {
-
-uint64_t below(std::mt19937_64& rng, uint64_t n) {
-  const uint64_t limit = UINT64_MAX - UINT64_MAX % n;
-  uint64_t x;
-  do x = rng(); while (x >= limit);
-  return x % n;
-}
-
-double uniform(std::mt19937_64& rng) { return double(rng() >> 11) * 0x1.0p-53; }
 
 // Operations for n words at rate: floor(rate·n), at least one when rate > 0.
 int64_t operationsFor(double rate, int64_t n) {
@@ -70,8 +62,8 @@ QString augmentText(const QString& text, const AugmentOptions& o, std::mt19937_6
   const int64_t inserts = operationsFor(o.insertRate, n);
   const QStringList original = words;
   for (int64_t k = 0; k < inserts; ++k) {
-    const QString& word = original.at(qsizetype(below(rng, uint64_t(n))));
-    const qsizetype at = qsizetype(below(rng, uint64_t(words.size())));
+    const QString& word = original.at(qsizetype(uniformBelow(rng, uint64_t(n))));
+    const qsizetype at = qsizetype(uniformBelow(rng, uint64_t(words.size())));
     words.insert(at, word);
     gaps.insert(at + 1, QStringLiteral(" "));
   }
@@ -80,8 +72,8 @@ QString augmentText(const QString& text, const AugmentOptions& o, std::mt19937_6
   if (words.size() >= 2) {
     const int64_t swaps = operationsFor(o.swapRate, n);
     for (int64_t k = 0; k < swaps; ++k) {
-      const qsizetype a = qsizetype(below(rng, uint64_t(words.size())));
-      qsizetype b = qsizetype(below(rng, uint64_t(words.size() - 1)));
+      const qsizetype a = qsizetype(uniformBelow(rng, uint64_t(words.size())));
+      qsizetype b = qsizetype(uniformBelow(rng, uint64_t(words.size() - 1)));
       if (b >= a) ++b;
       words.swapItemsAt(a, b);
     }
@@ -91,9 +83,9 @@ QString augmentText(const QString& text, const AugmentOptions& o, std::mt19937_6
   if (o.deleteRate > 0) {
     std::vector<bool> drop(size_t(words.size()));
     qsizetype dropped = 0;
-    for (size_t k = 0; k < drop.size(); ++k) dropped += (drop[k] = uniform(rng) < o.deleteRate);
+    for (size_t k = 0; k < drop.size(); ++k) dropped += (drop[k] = uniform01(rng) < o.deleteRate);
     if (dropped == words.size()) {
-      drop[size_t(below(rng, uint64_t(words.size())))] = false;
+      drop[size_t(uniformBelow(rng, uint64_t(words.size())))] = false;
       --dropped;
     }
     // Backwards, so the indices still to visit do not move. A word leaves with the gap before it (the first

@@ -4,6 +4,7 @@
 #include "common/Error.h"
 #include "data/DataClean.h"
 #include "data/Parallel.h"
+#include "data/SeededRandom.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QJsonDocument>
@@ -75,14 +76,6 @@ class Clusters {
  private:
   std::vector<uint32_t> parent_;
 };
-
-// Uniform in [0, n) by rejection, so the draw depends on mt19937_64's standard sequence only.
-uint64_t below(std::mt19937_64& rng, uint64_t n) {
-  const uint64_t limit = UINT64_MAX - UINT64_MAX % n;
-  uint64_t x;
-  do x = rng(); while (x >= limit);
-  return x % n;
-}
 
 // Largest-remainder rounding of ratios · total (ties to the earlier split).
 std::array<int64_t, 3> targetsOf(const std::array<double, 3>& ratios, int64_t total) {
@@ -206,7 +199,7 @@ SplitReport splitFile(const QString& in, const QString& outDir, const SplitOptio
   std::mt19937_64 rng(options.seed);
   for (size_t s = 0; s < roots.size(); ++s) {
     std::vector<uint32_t>& order = roots[s];
-    for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[size_t(below(rng, i))]);
+    for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[size_t(uniformBelow(rng, i))]);
     const std::array<int64_t, 3> target = targetsOf(options.ratios, strataRows[s]);
     // Split k holds the positions [target_0 + ... + target_{k-1}, ... + target_k) of the laid-out rows.
     int64_t position = 0;

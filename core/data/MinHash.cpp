@@ -2,6 +2,7 @@
 #include "data/MinHash.h"
 
 #include "common/Error.h"
+#include "data/SeededRandom.h"
 
 #include <algorithm>
 #include <cmath>
@@ -52,16 +53,9 @@ MinHasher::MinHasher(const MinHashOptions& options) : o_(options) {
   std::mt19937_64 rng(o_.seed);
   a_.resize(size_t(o_.numPerm));
   b_.resize(size_t(o_.numPerm));
-  // Rejection keeps the draws uniform; mt19937_64's sequence is fixed by the standard, so every platform agrees.
-  auto below = [&rng](uint64_t n) {
-    const uint64_t limit = std::numeric_limits<uint64_t>::max() - std::numeric_limits<uint64_t>::max() % n;
-    uint64_t x;
-    do x = rng(); while (x >= limit);
-    return x % n;
-  };
   for (int i = 0; i < o_.numPerm; ++i) {
-    a_[size_t(i)] = 1 + below(kPrime - 1);
-    b_[size_t(i)] = below(kPrime);
+    a_[size_t(i)] = 1 + uniformBelow(rng, kPrime - 1);
+    b_[size_t(i)] = uniformBelow(rng, kPrime);
   }
 }
 
