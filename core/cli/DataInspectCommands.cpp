@@ -138,7 +138,8 @@ int dataStats(Context& ctx) {
   in.addTo(p);
   const QCommandLineOption where = dataWorkspaceOption();
   p.addOptions({
-      {QStringLiteral("tokenizer"), QStringLiteral("Model folder whose tokenizer counts tokens."), QStringLiteral("DIR")},
+      {QStringLiteral("tokenizer"), QStringLiteral("Model folder whose tokenizer counts tokens."),
+       QStringLiteral("DIR")},
       {QStringLiteral("model"), QStringLiteral("Model folder: per-row perplexity under it (and its tokenizer)."),
        QStringLiteral("DIR")},
       {QStringLiteral("against"), QStringLiteral("A second dataset: drift of its features against FILE's."),
@@ -224,9 +225,9 @@ int dataConvert(Context& ctx) {
       rowMessages(fields, schema, at);  // validates: throws for a missing or wrong-typed field
     } catch (const FormatError& e) {
       if (read.onBadRow == BadRowPolicy::Fail) throw;
+      const QString reason = e.field().isEmpty() ? e.detail() : e.field() + QLatin1Char(' ') + e.detail();
       if (++misfits + reader.badRows() <= RowReader::kMaxIssues)
-        issues.append(QJsonObject{{"line", qint64(row.line)}, {"reason", e.field().isEmpty() ? e.detail()
-                                                                          : e.field() + QLatin1Char(' ') + e.detail()}});
+        issues.append(QJsonObject{{"line", qint64(row.line)}, {"reason", reason}});
       continue;
     }
     writer.write(schemaFields(fields, schema));

@@ -251,7 +251,8 @@ RowReader::RowReader(const QString& path, const ReadOptions& options) : d_(std::
   d_->path = path;
   d_->o = options;
   const QFileInfo info(path);
-  if (!info.exists()) throw FormatError(path, QString(), QString(), QStringLiteral("does not exist"));
+  if (!info.exists())
+    throw FormatError(path, QString(), QString(), QStringLiteral("cannot be read: no such file or folder"));
   d_->format = options.format == SourceFormat::Auto ? formatByExtension(path) : options.format;
   if (info.isDir() != (d_->format == SourceFormat::TextFiles))
     throw FormatError(path, QString(), QString(),

@@ -117,7 +117,8 @@ void TestDatasetIo::readsEveryFormat_data() {
       << R"([[1,{"messages":[{"content":"Grüß dich","role":"user"},{"content":"Servus","role":"assistant"}]}],)"
          R"([2,{"messages":[{"content":"S","role":"system"},{"content":"Q","role":"user"},)"
          R"({"content":"A","role":"assistant"},{"content":"Q2","role":"user"}]}]])";
-  const char* pc = R"([[1,{"completion":"東京","prompt":"Capital of Japan?"}],[2,{"completion":"2","prompt":"1+1="}]])";
+  const char* pc =
+      R"([[1,{"completion":"東京","prompt":"Capital of Japan?"}],[2,{"completion":"2","prompt":"1+1="}]])";
   QTest::newRow("utf-16le") << "prompt_completion_utf16le.jsonl" << "jsonl" << pc;
   QTest::newRow("utf-16be") << "prompt_completion_utf16be.jsonl" << "jsonl" << pc;
   QTest::newRow("utf-32le") << "prompt_completion_utf32le.jsonl" << "jsonl" << pc;
@@ -170,7 +171,8 @@ void TestDatasetIo::readsTextFilesFolder() {
            dir + ": is a folder; only the text_files format reads folders");
   QCOMPARE(errorOf([&] { RowReader(sample("lines.txt"), {.format = SourceFormat::TextFiles}); }),
            sample("lines.txt") + ": is a file; the text_files format reads a folder");
-  QCOMPARE(errorOf([&] { RowReader(sample("nope.jsonl")); }), sample("nope.jsonl") + ": does not exist");
+  QCOMPARE(errorOf([&] { RowReader(sample("nope.jsonl")); }),
+           sample("nope.jsonl") + ": cannot be read: no such file or folder");
 }
 
 void TestDatasetIo::csvColumns() {
@@ -307,7 +309,9 @@ void TestDatasetIo::rowWriterIsAtomic() {
   }
   QVERIFY(f.open(QIODevice::ReadOnly));
   QCOMPARE(f.readAll(), QByteArray("{\"n\":1,\"text\":\"a\\nb\"}\n{\"text\":\"ü\"}\n"));
-  QCOMPARE(errorOf([&] { RowWriter(tmp.filePath("no/such/dir/x.jsonl")); }).startsWith(tmp.filePath("no/such/dir/x.jsonl") + ": cannot be written"), true);
+  const QString nowhere = tmp.filePath("no/such/dir/x.jsonl");
+  const QString error = errorOf([&] { RowWriter w(nowhere); });
+  QVERIFY2(error.startsWith(nowhere + ": cannot be written"), qPrintable(error));
 }
 
 void TestDatasetIo::formatNames() {
@@ -431,7 +435,8 @@ void TestDatasetIo::fieldMaps() {
     return;
   }
   const QJsonObject out = applyFieldMap(QJsonDocument::fromJson(row.toUtf8()).object(), parseFieldMap(spec, "--map"));
-  QCOMPARE(QJsonDocument(out).toJson(QJsonDocument::Compact), QJsonDocument::fromJson(mapped.toUtf8()).toJson(QJsonDocument::Compact));
+  QCOMPARE(QJsonDocument(out).toJson(QJsonDocument::Compact),
+           QJsonDocument::fromJson(mapped.toUtf8()).toJson(QJsonDocument::Compact));
 }
 
 StatsOptions referenceOptions() {
@@ -467,7 +472,8 @@ void TestDatasetIo::statsMatchPython() {
   const QJsonObject hist = tokens.value("histogram").toObject();
   const std::vector<double> edges = s.histogramEdges();
   QCOMPARE(qsizetype(edges.size()), hist.value("edges").toArray().size());
-  for (size_t i = 0; i < edges.size(); ++i) QCOMPARE_NEAR(edges[i], hist.value("edges").toArray()[qsizetype(i)].toDouble());
+  for (size_t i = 0; i < edges.size(); ++i)
+    QCOMPARE_NEAR(edges[i], hist.value("edges").toArray()[qsizetype(i)].toDouble());
   QJsonArray counts;
   for (const int64_t c : s.histogram()) counts.append(qint64(c));
   QCOMPARE(counts, hist.value("counts").toArray());
@@ -548,8 +554,8 @@ void TestDatasetIo::perplexityMatchesCrossEntropy() {
 }
 
 void TestDatasetIo::cliInspect() {
-  const CliResult r = runCli({"--json", "data", "inspect", sample("qa.csv"), "--map", "prompt=question,completion=answer",
-                              "--sample", "1"});
+  const CliResult r = runCli({"--json", "data", "inspect", sample("qa.csv"), "--map",
+                              "prompt=question,completion=answer", "--sample", "1"});
   QCOMPARE(r.code, 0);
   const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
   QCOMPARE(o.value("format").toString(), QStringLiteral("csv"));
