@@ -73,6 +73,7 @@ struct RowReader::Impl {
   void report(bool force) {
     if (!o.progress) return;
     const int64_t now = done();
+    if (now == lastReported) return;  // the last block already reported this position (the end, usually)
     if (!force && now - lastReported < Utf8Source::kBlockBytes && lastReported >= 0) return;
     lastReported = now;
     if (!o.progress(now, total)) throw Cancelled();
