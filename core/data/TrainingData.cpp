@@ -2,6 +2,7 @@
 
 #include "common/Error.h"
 #include "data/RowReader.h"
+#include "data/SeededRandom.h"
 
 #include <torch/torch.h>
 
@@ -89,10 +90,11 @@ void TrainingData::init(const QString& origin) {
 TrainingData::Plan TrainingData::planFor(int64_t epoch, bool shuffle) const {
   std::vector<size_t> order(rows_.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  // mt19937_64's sequence is fixed by the standard (std::shuffle's use of it is not), so write Fisher–Yates out.
+  // std::shuffle's use of the engine is not fixed by the standard, so Fisher–Yates is written out with the
+  // platform-independent draw of SeededRandom.h.
   std::mt19937_64 rng(o_.seed * 0x9E3779B97F4A7C15ULL + uint64_t(epoch) + 1);
   const auto fisherYates = [&rng](auto& v) {
-    for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[size_t(rng() % i)]);
+    for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[size_t(uniformBelow(rng, i))]);
   };
   if (shuffle) fisherYates(order);
 
