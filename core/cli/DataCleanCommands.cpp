@@ -27,47 +27,21 @@ QCommandLineOption valueOption(const QString& name, const QString& help, const Q
   return QCommandLineOption(name, help, valueName, fallback);
 }
 
-double numberOption(const QCommandLineParser& p, const QString& name, double fallback, double lo, double hi) {
-  if (!p.isSet(name)) return fallback;
-  const QString text = p.value(name);
-  bool ok = false;
-  const double v = text.toDouble(&ok);
-  if (!ok || !(v >= lo && v <= hi))
-    throw UsageError({}, QStringLiteral("--") + name, text, QStringLiteral("must be a number in [%1, %2]").arg(lo).arg(hi));
-  return v;
-}
-
-int64_t wholeOption(const QCommandLineParser& p, const QString& name, int64_t fallback, int64_t lo,
-                    int64_t hi = std::numeric_limits<int64_t>::max()) {
-  if (!p.isSet(name)) return fallback;
-  const QString text = p.value(name);
-  bool ok = false;
-  const qlonglong v = text.toLongLong(&ok);
-  if (!ok || v < lo || v > hi)
-    throw UsageError({}, QStringLiteral("--") + name, text, QStringLiteral("must be a whole number >= %1").arg(lo));
-  return v;
-}
-
 // The options every subcommand here shares: reading, the compared field, the workspace.
 struct Common {
   QCommandLineOption field = valueOption(QStringLiteral("field"),
                                          QStringLiteral("Compare/augment this string field (default: the row's text by its schema)."),
                                          QStringLiteral("FIELD"));
-  QCommandLineOption format = valueOption(QStringLiteral("format"), QStringLiteral("auto (default), jsonl, json, csv, tsv, text."),
-                                          QStringLiteral("FORMAT"), QStringLiteral("auto"));
-  QCommandLineOption onBadRow = valueOption(QStringLiteral("on-bad-row"), QStringLiteral("skip (default: count and report) or fail."),
-                                            QStringLiteral("POLICY"), QStringLiteral("skip"));
+  DataInputOptions input;
   QCommandLineOption workspace = dataWorkspaceOption();
 
-  void add(QCommandLineParser& p) const { p.addOptions({field, format, onBadRow, workspace}); }
+  void add(QCommandLineParser& p) const {
+    input.addTo(p);
+    p.addOptions({field, workspace});
+  }
 
   ReadOptions read(const QCommandLineParser& p, Context& ctx, const QString& label) const {
-    ReadOptions r;
-    r.format = parseSourceFormat(p.value(format), QStringLiteral("--format"));
-    const QString policy = p.value(onBadRow);
-    if (policy == QLatin1String("skip")) r.onBadRow = BadRowPolicy::Skip;
-    else if (policy == QLatin1String("fail")) r.onBadRow = BadRowPolicy::Fail;
-    else throw UsageError({}, QStringLiteral("--on-bad-row"), policy, QStringLiteral("must be skip or fail"));
+    ReadOptions r = input.read(p);
     r.progress = progressPrinter(ctx, label);
     return r;
   }
@@ -93,9 +67,9 @@ struct DedupArgs {
   DedupOptions options(const QCommandLineParser& p, const QString& seedName) const {
     DedupOptions d;
     d.threshold = numberOption(p, threshold.names().constFirst(), d.threshold, 0.0, 1.0);   // 0 and 1: refused by Dedup
-    d.minhash.numPerm = int(wholeOption(p, numPerm.names().constFirst(), d.minhash.numPerm, 1, 4096));
-    d.minhash.shingle = int(wholeOption(p, shingle.names().constFirst(), d.minhash.shingle, 1, 1000));
-    d.minhash.seed = uint64_t(wholeOption(p, seedName, int64_t(d.minhash.seed), 0));
+    d.minhash.numPerm = int(wholeNumberOption(p, numPerm.names().constFirst(), d.minhash.numPerm, 1, 4096));
+    d.minhash.shingle = int(wholeNumberOption(p, shingle.names().constFirst(), d.minhash.shingle, 1, 1000));
+    d.minhash.seed = uint64_t(wholeNumberOption(p, seedName, int64_t(d.minhash.seed), 0));
     d.casefold = p.isSet(casefold);
     return d;
   }
@@ -164,15 +138,15 @@ int dataClean(Context& ctx) {
   o.unicode = parseUnicodeForm(p.value(unicode), QStringLiteral("--unicode"));
   o.stripControls = !p.isSet(keepControl);
   o.dropEmpty = !p.isSet(keepEmpty);
-  o.minChars = wholeOption(p, minChars.names().constFirst(), 0, 0);
-  o.maxChars = wholeOption(p, maxChars.names().constFirst(), 0, 0);
-  o.minTokens = wholeOption(p, minTokens.names().constFirst(), 0, 0);
-  o.maxTokens = wholeOption(p, maxTokens.names().constFirst(), 0, 0);
+  o.minChars = wholeNumberOption(p, minChars.names().constFirst(), 0, 0);
+  o.maxChars = wholeNumberOption(p, maxChars.names().constFirst(), 0, 0);
+  o.minTokens = wholeNumberOption(p, minTokens.names().constFirst(), 0, 0);
+  o.maxTokens = wholeNumberOption(p, maxTokens.names().constFirst(), 0, 0);
   if (p.isSet(tokenizer)) o.tokenizer = Tokenizer::fromDirectory(p.value(tokenizer));
   else if (o.minTokens || o.maxTokens) throw UsageError({}, QStringLiteral("--tokenizer"), {}, QStringLiteral("is needed by --min-tokens/--max-tokens"));
   if (p.isSet(scripts)) o.scripts = parseScripts(p.value(scripts), QStringLiteral("--scripts"));
   o.minScriptShare = numberOption(p, minShare.names().constFirst(), o.minScriptShare, 0.0, 1.0);
-  o.maxExamples = int(wholeOption(p, examples.names().constFirst(), o.maxExamples, 0, 1000000));
+  o.maxExamples = int(wholeNumberOption(p, examples.names().constFirst(), o.maxExamples, 0, 1000000));
   o.dedup = dedupArgs.options(p, dedupArgs.seed.names().constFirst());
   o.dedup.exact = !p.isSet(noExact);
   o.dedup.near = p.isSet(near);
@@ -258,7 +232,7 @@ int dataSplit(Context& ctx) {
 
   SplitOptions o;
   o.ratios = parseRatios(p.value(ratios), QStringLiteral("--ratios"));
-  o.seed = uint64_t(wholeOption(p, seed.names().constFirst(), 0, 0));
+  o.seed = uint64_t(wholeNumberOption(p, seed.names().constFirst(), 0, 0));
   o.stratify = p.value(stratify);
   o.field = p.value(common.field);
   o.read = common.read(p, ctx, QStringLiteral("split"));
@@ -305,8 +279,8 @@ int dataAugment(Context& ctx) {
   o.deleteRate = numberOption(p, del.names().constFirst(), o.deleteRate, 0.0, 0.999999);
   o.swapRate = numberOption(p, swap.names().constFirst(), o.swapRate, 0.0, 1.0);
   o.insertRate = numberOption(p, insert.names().constFirst(), o.insertRate, 0.0, 1.0);
-  o.copies = int(wholeOption(p, copies.names().constFirst(), o.copies, 1, 1000));
-  o.seed = uint64_t(wholeOption(p, seed.names().constFirst(), 0, 0));
+  o.copies = int(wholeNumberOption(p, copies.names().constFirst(), o.copies, 1, 1000));
+  o.seed = uint64_t(wholeNumberOption(p, seed.names().constFirst(), 0, 0));
   o.field = p.value(common.field);
   o.keepOriginals = !p.isSet(onlyCopies);
   o.read = common.read(p, ctx, QStringLiteral("augment"));

@@ -2,12 +2,15 @@
 // subcommands lives in its own file (DataInspectCommands.cpp, DataCleanCommands.cpp, DataGenerateCommand.cpp).
 #pragma once
 #include "cli/CliContext.h"
+#include "data/DataSchema.h"
+#include "data/RowReader.h"
 
 #include <QtCore/QCommandLineOption>
 #include <QtCore/QJsonObject>
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 
 namespace distillery::cli {
 
@@ -21,6 +24,38 @@ int dataSplit(Context& ctx);     // data split IN OUTDIR [--ratios 0.8,0.1,0.1] 
 int dataAugment(Context& ctx);   // data augment IN OUT.jsonl [--delete R] [--swap R] [--insert R]
 int dataGenerate(Context& ctx);  // data generate IN OUT.jsonl --teacher DIR [generation settings]
 int dataList(Context& ctx);      // data list [--workspace PATH]: registered datasets with their parents
+
+// --format, --map, --on-bad-row: how every data subcommand reads its input.
+struct DataInputOptions {
+  QCommandLineOption format{QStringLiteral("format"),
+                            QStringLiteral("auto (by extension, default), jsonl, json, csv, tsv, text, text_files."),
+                            QStringLiteral("FORMAT"), QStringLiteral("auto")};
+  QCommandLineOption map{QStringLiteral("map"),
+                         QStringLiteral("Rename source fields to schema fields: prompt=question,completion=answer "
+                                        "(or a JSON object)."),
+                         QStringLiteral("SPEC")};
+  QCommandLineOption onBadRow{QStringLiteral("on-bad-row"),
+                              QStringLiteral("skip (count them, default) or fail (stop at the first)."),
+                              QStringLiteral("POLICY"), QStringLiteral("skip")};
+
+  void addTo(QCommandLineParser& p) const;
+  // Format and bad-row policy (no progress); throws UsageError for a bad value.
+  ReadOptions read(const QCommandLineParser& p) const;
+  FieldMap fieldMap(const QCommandLineParser& p) const;
+};
+
+// --schema S, one of dataSchemas(); `what` starts its help text.
+QCommandLineOption schemaOption(const QString& what);
+// The --schema given (empty when none); throws UsageError for an unknown schema.
+QString schemaValue(const QCommandLineParser& p);
+
+// The value of --name as a whole number in [lo, hi] (fallback when not given); UsageError naming it otherwise.
+int64_t wholeNumberOption(const QCommandLineParser& p, const QString& name, int64_t fallback, int64_t lo,
+                          int64_t hi = std::numeric_limits<int64_t>::max());
+// The value of --name as a number in [lo, hi] (fallback when not given); UsageError naming it otherwise.
+double numberOption(const QCommandLineParser& p, const QString& name, double fallback, double lo, double hi);
+// Exactly n positional arguments, else UsageError with the usage line.
+QStringList positionals(const QCommandLineParser& p, int n, const QString& usage);
 
 // --workspace PATH: when given, a data command registers what it read and wrote in that workspace's store.
 QCommandLineOption dataWorkspaceOption();

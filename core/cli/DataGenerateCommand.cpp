@@ -11,37 +11,23 @@
 
 namespace distillery::cli {
 
-namespace {
-
-int64_t wholeNumber(const QCommandLineParser& p, const QCommandLineOption& o, int64_t fallback, int64_t least) {
-  if (!p.isSet(o)) return fallback;
-  bool ok = false;
-  const qlonglong v = p.value(o).toLongLong(&ok);
-  if (!ok || v < least)
-    throw UsageError({}, QLatin1String("--") + o.names().first(), p.value(o),
-                     QStringLiteral("must be a whole number ≥ %1").arg(least));
-  return v;
-}
-
-}  // namespace
-
 int dataGenerate(Context& ctx) {
   const QString usage = QStringLiteral(
-      "distillery-cli data generate IN OUT.jsonl --teacher MODEL_DIR [--schema S] [--map F=G,...] [--batch N] "
+      "distillery-cli data generate IN OUT.jsonl --teacher MODEL_DIR [--format F] [--schema S] [--map SPEC] [--batch N] "
       "[--limit N] [--max-prompt-tokens N] [sampling options] [--device cpu|cuda] [--dtype f32|bf16] "
       "[--on-bad-row skip|fail] [--workspace PATH]");
   QCommandLineParser p;
   const QCommandLineOption teacher(QStringLiteral("teacher"), QStringLiteral("The teacher's model folder."), QStringLiteral("DIR"));
-  const QCommandLineOption schema(QStringLiteral("schema"), QStringLiteral("Schema of IN's rows (default: detected per row)."), QStringLiteral("S"));
-  const QCommandLineOption map(QStringLiteral("map"), QStringLiteral("Field map, schema field=source field, comma-separated."), QStringLiteral("MAP"));
+  const DataInputOptions input;
   const QCommandLineOption batch(QStringLiteral("batch"), QStringLiteral("Prompts per generation batch (default 8)."), QStringLiteral("N"));
   const QCommandLineOption limit(QStringLiteral("limit"), QStringLiteral("Answer only the first N prompts."), QStringLiteral("N"));
   const QCommandLineOption maxPrompt(QStringLiteral("max-prompt-tokens"), QStringLiteral("Skip longer prompts (default 4096)."), QStringLiteral("N"));
-  const QCommandLineOption badRow(QStringLiteral("on-bad-row"), QStringLiteral("skip (default) or fail."), QStringLiteral("POLICY"));
   const QCommandLineOption device(QStringLiteral("device"), kDeviceHelp, QStringLiteral("DEVICE"));
   const QCommandLineOption dtype(QStringLiteral("dtype"), kDtypeHelp, QStringLiteral("DTYPE"));
   const SamplingOptions sampling;
-  p.addOptions({teacher, schema, map, batch, limit, maxPrompt, badRow, device, dtype, dataWorkspaceOption()});
+  input.addTo(p);
+  p.addOptions({teacher, schemaOption(QStringLiteral("Schema of IN's rows")), batch, limit, maxPrompt, device, dtype,
+                dataWorkspaceOption()});
   sampling.addTo(p);
   p.addPositionalArgument(QStringLiteral("IN"), QStringLiteral("Dataset with the prompts (any supported format)."));
   p.addPositionalArgument(QStringLiteral("OUT"), QStringLiteral("JSONL to write: prompts with the teacher's answers."));
@@ -54,21 +40,12 @@ int dataGenerate(Context& ctx) {
 
   TeacherDataOptions o;
   sampling.apply(p, o.generation);
-  if (p.isSet(schema)) {
-    if (!dataSchemas().contains(p.value(schema)))
-      throw UsageError({}, QStringLiteral("--schema"), p.value(schema),
-                       QStringLiteral("must be one of: ") + dataSchemas().join(QStringLiteral(", ")));
-    o.schema = p.value(schema);
-  }
-  if (p.isSet(map)) o.fields = parseFieldMap(p.value(map), QStringLiteral("--map"));
-  o.batchSize = wholeNumber(p, batch, o.batchSize, 1);
-  o.limit = wholeNumber(p, limit, 0, 1);
-  o.maxPromptTokens = wholeNumber(p, maxPrompt, o.maxPromptTokens, 1);
-  if (p.isSet(badRow)) {
-    if (p.value(badRow) != QLatin1String("skip") && p.value(badRow) != QLatin1String("fail"))
-      throw UsageError({}, QStringLiteral("--on-bad-row"), p.value(badRow), QStringLiteral("must be skip or fail"));
-    o.read.onBadRow = p.value(badRow) == QLatin1String("fail") ? BadRowPolicy::Fail : BadRowPolicy::Skip;
-  }
+  o.schema = schemaValue(p);
+  o.fields = input.fieldMap(p);
+  o.read = input.read(p);
+  o.batchSize = wholeNumberOption(p, batch.names().constFirst(), o.batchSize, 1);
+  o.limit = wholeNumberOption(p, limit.names().constFirst(), 0, 1);
+  o.maxPromptTokens = wholeNumberOption(p, maxPrompt.names().constFirst(), o.maxPromptTokens, 1);
   const torch::Device dev = parseDevice(p.value(device));
   const torch::ScalarType type = parseDtype(p.value(dtype));
 

@@ -15,65 +15,6 @@ namespace distillery::cli {
 
 namespace {
 
-// --format, --map, --on-bad-row: how every data command here reads its input.
-struct InputOptions {
-  QCommandLineOption format{QStringLiteral("format"),
-                            QStringLiteral("auto (by extension, default), jsonl, json, csv, tsv, text, text_files."),
-                            QStringLiteral("FORMAT"), QStringLiteral("auto")};
-  QCommandLineOption map{QStringLiteral("map"),
-                         QStringLiteral("Rename source fields to schema fields: prompt=question,completion=answer "
-                                        "(or a JSON object)."),
-                         QStringLiteral("SPEC")};
-  QCommandLineOption onBadRow{QStringLiteral("on-bad-row"),
-                              QStringLiteral("skip (count them, default) or fail (stop at the first)."),
-                              QStringLiteral("POLICY"), QStringLiteral("skip")};
-
-  void addTo(QCommandLineParser& p) const { p.addOptions({format, map, onBadRow}); }
-
-  ReadOptions read(const QCommandLineParser& p) const {
-    ReadOptions o;
-    o.format = parseSourceFormat(p.value(format), QStringLiteral("--format"));
-    const QString policy = p.value(onBadRow);
-    if (policy != QLatin1String("skip") && policy != QLatin1String("fail"))
-      throw UsageError(QString(), QStringLiteral("--on-bad-row"), policy, QStringLiteral("must be skip or fail"));
-    o.onBadRow = policy == QLatin1String("fail") ? BadRowPolicy::Fail : BadRowPolicy::Skip;
-    return o;
-  }
-  FieldMap fieldMap(const QCommandLineParser& p) const { return parseFieldMap(p.value(map), QStringLiteral("--map")); }
-};
-
-QCommandLineOption schemaOption(const QString& what) {
-  return QCommandLineOption(QStringLiteral("schema"),
-                            what + QStringLiteral(": ") + dataSchemas().join(QStringLiteral(", ")) +
-                                QStringLiteral(" (default: detected)."),
-                            QStringLiteral("SCHEMA"));
-}
-
-QString schemaValue(const QCommandLineParser& p) {
-  const QString s = p.value(QStringLiteral("schema"));
-  if (!s.isEmpty() && !dataSchemas().contains(s))
-    throw UsageError(QString(), QStringLiteral("--schema"), s,
-                     QStringLiteral("must be one of: ") + dataSchemas().join(QStringLiteral(", ")));
-  return s;
-}
-
-int64_t wholeNumber(const QCommandLineParser& p, const QString& name, int64_t fallback, int64_t min) {
-  if (!p.isSet(name)) return fallback;
-  bool ok = false;
-  const qlonglong v = p.value(name).toLongLong(&ok);
-  if (!ok || v < min)
-    throw UsageError(QString(), QStringLiteral("--") + name, p.value(name),
-                     QStringLiteral("must be a whole number >= %1").arg(min));
-  return v;
-}
-
-QStringList positionals(const QCommandLineParser& p, int n, const QString& usage) {
-  const QStringList args = p.positionalArguments();
-  if (args.size() != n)
-    throw UsageError(QStringLiteral("expected %1 argument%2\nusage: %3").arg(n).arg(n > 1 ? "s" : "", usage));
-  return args;
-}
-
 // The row with only its schema's fields (what `convert` writes).
 QJsonObject schemaFields(const QJsonObject& row, const QString& schema) {
   static const QMap<QString, QStringList> fields = {{"text", {"text"}},
@@ -93,14 +34,14 @@ int dataInspect(Context& ctx) {
   const QString usage = QStringLiteral(
       "distillery-cli data inspect FILE [--format F] [--map SPEC] [--on-bad-row skip|fail] [--sample N]");
   QCommandLineParser p;
-  const InputOptions in;
+  const DataInputOptions in;
   in.addTo(p);
   p.addOption({QStringLiteral("sample"), QStringLiteral("Rows to show after mapping (default 3)."),
                QStringLiteral("N"), QStringLiteral("3")});
   p.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Dataset file (or a folder of .txt/.md files)."));
   if (!parseOrThrow(p, ctx, usage)) return 0;
   const QString path = positionals(p, 1, usage).first();
-  const int64_t sampleRows = wholeNumber(p, QStringLiteral("sample"), 3, 0);
+  const int64_t sampleRows = wholeNumberOption(p, QStringLiteral("sample"), 3, 0);
   const FieldMap map = in.fieldMap(p);
   RowReader reader(path, in.read(p));
   QMap<QString, int64_t> schemas;
@@ -134,7 +75,7 @@ int dataStats(Context& ctx) {
       "[--schema S] [--map SPEC] [--format F] [--on-bad-row skip|fail] [--device cpu|cuda] [--max-length N] "
       "[--workspace PATH]");
   QCommandLineParser p;
-  const InputOptions in;
+  const DataInputOptions in;
   in.addTo(p);
   const QCommandLineOption where = dataWorkspaceOption();
   p.addOptions({
@@ -168,8 +109,8 @@ int dataStats(Context& ctx) {
   o.schema = schemaValue(p);
   o.tokenizerDir = p.value(QStringLiteral("tokenizer"));
   o.modelDir = p.value(QStringLiteral("model"));
-  o.bins = int(wholeNumber(p, QStringLiteral("bins"), o.bins, 1));
-  o.maxLength = wholeNumber(p, QStringLiteral("max-length"), o.maxLength, 2);
+  o.bins = int(wholeNumberOption(p, QStringLiteral("bins"), o.bins, 1));
+  o.maxLength = wholeNumberOption(p, QStringLiteral("max-length"), o.maxLength, 2);
   if (!o.modelDir.isEmpty()) o.device = parseDevice(p.value(QStringLiteral("device")));
   o.read.progress = progressPrinter(ctx, path);
   const DatasetStats stats = datasetStats(path, o);
@@ -199,7 +140,7 @@ int dataConvert(Context& ctx) {
       "distillery-cli data convert IN OUT.jsonl [--format F] [--map SPEC] [--schema S] [--on-bad-row skip|fail] "
       "[--workspace PATH]");
   QCommandLineParser p;
-  const InputOptions in;
+  const DataInputOptions in;
   in.addTo(p);
   const QCommandLineOption where = dataWorkspaceOption();
   p.addOptions({schemaOption(QStringLiteral("The output's schema; rows that do not fit it are bad rows")), where});

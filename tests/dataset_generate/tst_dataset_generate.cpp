@@ -255,7 +255,7 @@ class TestDatasetGenerate : public QObject {
     QTest::newRow("same file") << QStringList{"data", "generate", "a.jsonl", "a.jsonl", "--teacher", "t"}
                                << QStringLiteral("OUT=a.jsonl must differ from IN");
     QTest::newRow("bad batch") << QStringList{"data", "generate", "a.jsonl", "b.jsonl", "--teacher", "t", "--batch", "0"}
-                               << QStringLiteral("--batch=0 must be a whole number ≥ 1");
+                               << QStringLiteral("--batch=0 must be a whole number >= 1");
   }
   void cliRefusesBadUse() {
     QFETCH(QStringList, args);
