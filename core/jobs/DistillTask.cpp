@@ -65,7 +65,7 @@ LossParts DistillTask::compute(const Batch& batch, int64_t step, int64_t totalSt
   {
     torch::NoGradGuard noGrad;
     if (cache_) {
-      const QString key = TeacherCache::batchKey(batch.inputIds, batch.attentionMask);
+      const QString key = TeacherCache::batchKey(batch.inputIds, batch.attentionMask, batch.segmentIds);
       if (!cache_->contains(key) || features) {
         ForwardOptions to = forwardOptions(batch);
         to.hiddenStates = features;

@@ -22,7 +22,7 @@ torch::ScalarType frozenDtype(const JobSpec& spec);
 // Weights that are trained: float32 (the Trainer autocasts to bf16 on CUDA) unless train.dtype is bfloat16.
 torch::ScalarType trainableDtype(const JobSpec& spec);
 
-// The batch's mask and position ids as model forward options.
+// The batch's mask, position ids and segment ids (packed rows) as model forward options.
 ForwardOptions forwardOptions(const Batch& batch);
 // Flat indices [N] int64 of the positions whose label counts (labels [B, S] != -100).
 torch::Tensor countedPositions(const torch::Tensor& labels);

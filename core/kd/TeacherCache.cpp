@@ -72,7 +72,8 @@ TeacherCache::TeacherCache(const QString& dir, const TeacherCacheKey& key) : dir
   if (hash != key.dataHash) throw refuse("data_hash", hash, key.dataHash);
 }
 
-QString TeacherCache::batchKey(const torch::Tensor& inputIds, const torch::Tensor& attentionMask) {
+QString TeacherCache::batchKey(const torch::Tensor& inputIds, const torch::Tensor& attentionMask,
+                               const torch::Tensor& segmentIds) {
   QCryptographicHash hash(QCryptographicHash::Sha1);
   auto addShape = [&](const torch::Tensor& t) {
     for (int64_t d : t.sizes()) hash.addData(QByteArray(QByteArray::number(qint64(d)) + ','));
@@ -80,9 +81,13 @@ QString TeacherCache::batchKey(const torch::Tensor& inputIds, const torch::Tenso
   };
   addShape(inputIds);
   hash.addData(tensorBytes(inputIds));
-  if (attentionMask.defined()) {
-    addShape(attentionMask);
-    hash.addData(tensorBytes(attentionMask));
+  // Tagged, so a packed batch without a mask never hashes like an unpacked one with the same bytes as its mask.
+  const std::pair<const char*, const torch::Tensor*> parts[] = {{"mask", &attentionMask}, {"segments", &segmentIds}};
+  for (const auto& [tag, t] : parts) {
+    if (!t->defined()) continue;
+    hash.addData(QByteArrayView(tag));
+    addShape(*t);
+    hash.addData(tensorBytes(*t));
   }
   return QString::fromLatin1(hash.result().toHex());
 }

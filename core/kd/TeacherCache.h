@@ -53,8 +53,10 @@ class TeacherCache {
   // is refused with Error(index path, field, stored value, what the job asks) and left untouched.
   TeacherCache(const QString& dir, const TeacherCacheKey& key);
 
-  // 40 hex digits identifying a batch by its content: ids [B, S] int64 and mask [B, S] (may be undefined).
-  static QString batchKey(const torch::Tensor& inputIds, const torch::Tensor& attentionMask);
+  // 40 hex digits identifying a batch by its content: ids [B, S] int64, mask and segment ids [B, S] (either may
+  // be undefined; packed rows with other boundaries are other batches).
+  static QString batchKey(const torch::Tensor& inputIds, const torch::Tensor& attentionMask,
+                          const torch::Tensor& segmentIds = {});
 
   bool contains(const QString& batchKey) const;
   // logits [..., Vt] on any device and dtype: keeps the top min(k, Vt) of the last dimension.

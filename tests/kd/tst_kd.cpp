@@ -662,6 +662,8 @@ class TestKd : public QObject {
     // Another batch has another key; a changed mask too.
     QVERIFY(TeacherCache::batchKey(ids + 1, mask) != batch);
     QVERIFY(TeacherCache::batchKey(ids, torch::zeros_like(mask)) != batch);
+    QVERIFY(TeacherCache::batchKey(ids, mask, torch::ones_like(mask)) != batch);  // packed: other boundaries
+    QVERIFY(TeacherCache::batchKey(ids, torch::Tensor(), mask) != TeacherCache::batchKey(ids, mask));
     QVERIFY(!again.contains(TeacherCache::batchKey(ids + 1, mask)));
 
     // A cache made for another teacher, k or data file is refused, and left as it was.
