@@ -25,8 +25,9 @@ std::vector<double> rowPerplexities(CausalLM& lm, const std::vector<std::vector<
       M[b][int64_t(s)] = 1;
     }
   const torch::Device device = lm->device();
-  const torch::Tensor logits =
-      lm->forward(ids.to(device), {.attentionMask = mask.to(device)}).logits.to(torch::kCPU);  // [B, S, V] float32
+  ForwardOptions forward;
+  forward.attentionMask = mask.to(device);
+  const torch::Tensor logits = lm->forward(ids.to(device), forward).logits.to(torch::kCPU);  // [B, S, V] float32
   // Position s predicts token s + 1; a target counts when it is a real token (right padding).
   const torch::Tensor logp = torch::log_softmax(logits.slice(1, 0, width - 1), -1);         // [B, S-1, V]
   const torch::Tensor target = ids.slice(1, 1);                                              // [B, S-1]
