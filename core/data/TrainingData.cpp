@@ -13,6 +13,13 @@
 
 namespace distillery {
 
+Truncation parseTruncation(const QString& name, const QString& where) {
+  if (name == QLatin1String("right")) return Truncation::Right;
+  if (name == QLatin1String("left")) return Truncation::Left;
+  if (name == QLatin1String("drop")) return Truncation::Drop;
+  throw Error(QString(), where, name, QStringLiteral("must be right, left or drop"));
+}
+
 Batch collate(const std::vector<const Example*>& rows, int64_t seqLen, int32_t padId, Padding padding) {
   std::vector<std::vector<const Example*>> single;
   for (const Example* e : rows) single.push_back({e});
@@ -52,6 +59,19 @@ void TrainingData::init(const QString& origin) {
     throw Error(origin, QStringLiteral("train.batch_size"), QString::number(o_.batchSize),
                 QStringLiteral("must be ≥ 1"));
   padId_ = o_.padId;
+  const size_t read = examples_.size();
+  const auto tooLong = [&](const Example& e) { return int64_t(e.ids.size()) > o_.seqLen; };
+  truncated_ = std::count_if(examples_.begin(), examples_.end(), tooLong);
+  if (o_.truncation == Truncation::Drop) {
+    examples_.erase(std::remove_if(examples_.begin(), examples_.end(), tooLong), examples_.end());
+  } else if (o_.truncation == Truncation::Left) {
+    for (Example& e : examples_)
+      if (tooLong(e)) {
+        const auto cut = std::ptrdiff_t(e.ids.size()) - std::ptrdiff_t(o_.seqLen);
+        e.ids.erase(e.ids.begin(), e.ids.begin() + cut);
+        e.target.erase(e.target.begin(), e.target.begin() + cut);
+      }
+  }
   // Drop rows with no counted target inside the cut: they would only add padding.
   const auto useless = [&](const Example& e) {
     const size_t len = std::min<size_t>(e.ids.size(), size_t(o_.seqLen));
@@ -59,13 +79,12 @@ void TrainingData::init(const QString& origin) {
       if (e.target[s]) return false;
     return true;
   };
-  const size_t before = examples_.size();
   examples_.erase(std::remove_if(examples_.begin(), examples_.end(), useless), examples_.end());
-  skipped_ = int64_t(before - examples_.size());
+  skipped_ = int64_t(read - examples_.size());
   if (examples_.empty())
     throw FormatError(
         origin, QString(), QString(),
-        before == 0 ? QStringLiteral("holds no examples")
+        read == 0 ? QStringLiteral("holds no examples")
                     : QStringLiteral("holds no example with a token to train on within seq_len %1").arg(o_.seqLen));
   if (o_.bucketing && o_.bucketWindow < 1)
     throw Error(origin, QStringLiteral("bucket window"), QString::number(o_.bucketWindow),
@@ -166,14 +185,12 @@ PaddingStats TrainingData::padding(int64_t epoch) const {
 
 QJsonObject TrainingData::stats() const {
   const PaddingStats p = padding(0);
-  int64_t truncated = 0;
-  for (const Example& e : examples_) truncated += int64_t(e.ids.size()) > o_.seqLen;
   QString mode = o_.packing ? QStringLiteral("packed") : QStringLiteral("plain");
   if (o_.bucketing) mode = o_.packing ? QStringLiteral("packed+bucketed") : QStringLiteral("bucketed");
   return {{"mode", mode},
           {"examples", qint64(examples_.size())},
           {"skipped", qint64(skipped_)},
-          {"truncated", qint64(truncated)},
+          {"truncated", qint64(truncated_)},
           {"rows", qint64(rows_.size())},
           {"batches_per_epoch", qint64(plan_.size())},
           {"tokens", qint64(p.tokens)},

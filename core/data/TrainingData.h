@@ -36,8 +36,19 @@
 
 namespace distillery {
 
+// What happens to an example longer than seqLen.
+enum class Truncation {
+  Right,  // keep its first seqLen tokens (the prompt's start; a long reply loses its end)
+  Left,   // keep its last seqLen tokens (the reply and the end of the prompt; the start, e.g. a system prompt, goes)
+  Drop,   // leave it out (counted in skipped())
+};
+
+// "right" | "left" | "drop" → Truncation; throws Error(where, value) for anything else.
+Truncation parseTruncation(const QString& name, const QString& where);
+
 struct TrainingDataOptions {
-  int64_t seqLen = 512;                // tokens per row at most (longer rows are cut)
+  int64_t seqLen = 512;                // tokens per row at most (longer examples: see truncation)
+  Truncation truncation = Truncation::Right;  // what an example longer than seqLen loses
   int64_t batchSize = 8;               // rows per batch (the epoch's last batch may be smaller)
   uint64_t seed = 0;                   // shuffle seed
   bool shuffle = true;                 // false: file order (validation)
@@ -82,7 +93,9 @@ class TrainingData : public BatchSource {
   const std::vector<Example>& examples() const { return examples_; }
   // The rows batches are made of: example indices per row (one each unless packing).
   const std::vector<PackedRow>& rows() const { return rows_; }
-  int64_t skipped() const { return skipped_; }  // rows dropped: nothing counted within seqLen
+  int64_t skipped() const { return skipped_; }  // examples left out: nothing counted within seqLen, or too long
+                                                // under Truncation::Drop
+  int64_t truncated() const { return truncated_; }  // examples longer than seqLen (before truncation)
   int64_t epoch() const { return epoch_; }
 
   // Padding of the batches of epoch `epoch` as next() gives them (bucketed and plain batches differ per epoch).
@@ -105,6 +118,7 @@ class TrainingData : public BatchSource {
   TrainingDataOptions o_;
   int32_t padId_ = 0;
   int64_t skipped_ = 0;
+  int64_t truncated_ = 0;
   int64_t epoch_ = 0;
   int64_t index_ = 0;  // next batch within the epoch
   Plan plan_;          // this epoch's batches

@@ -85,6 +85,7 @@ TrainResult runJob(const JobSpec& spec, JobContext& ctx) {
     o.device = device;
     o.packing = spec.data.packing;
     o.bucketing = spec.data.bucketing;
+    o.truncation = parseTruncation(spec.data.truncation, QStringLiteral("data.truncation"));
     o.fields = spec.data.fields;
     TrainingData train(spec.data.train, renderer, o);
     std::optional<TrainingData> validation;
@@ -125,10 +126,17 @@ TrainResult runJob(const JobSpec& spec, JobContext& ctx) {
     if (ctx.store) store = std::make_unique<StoreMetricsSink>(*ctx.store, ctx.jobId);
     MultiMetricsSink sink({&jsonl, store.get(), ctx.extraSink});
     for (const QString& note : preflightNotes) sink.message(note);
+    if (train.truncated() > 0)
+      sink.message(QStringLiteral("%1 training examples are longer than seq_len %2 (truncation %3)")
+                       .arg(train.truncated())
+                       .arg(spec.train.seqLen)
+                       .arg(spec.data.truncation));
     if (train.skipped() > 0)
-      sink.message(QStringLiteral("%1 training rows skipped: nothing to train on within seq_len %2")
+      sink.message(QStringLiteral("%1 training examples left out: nothing to train on within seq_len %2%3")
                        .arg(train.skipped())
-                       .arg(spec.train.seqLen));
+                       .arg(spec.train.seqLen)
+                       .arg(spec.data.truncation == QLatin1String("drop") ? QStringLiteral(", or longer than it")
+                                                                          : QString()));
     const QJsonObject dataStats = train.stats();
     sink.message(QStringLiteral("training data: %1 examples in %2 rows (%3), %4 batches per epoch, padding waste %5%")
                      .arg(dataStats.value("examples").toInteger())

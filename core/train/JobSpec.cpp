@@ -120,7 +120,8 @@ class Fields {
 
 const QStringList kTopKeys = {"kind", "name",  "teacher", "student", "data",  "kd",
                               "lora", "train", "sweep",   "device",  "output"};
-const QStringList kDataKeys = {"train", "validation", "format", "responses_only", "packing", "bucketing", "fields"};
+const QStringList kDataKeys = {"train",   "validation", "format", "responses_only",
+                               "packing", "bucketing",  "fields", "truncation"};
 // The top-level fields of the data schemas (core/data/DataSchema.h): what data.fields may map onto.
 const QStringList kSchemaFields = {"text",     "instruction", "input",  "output",
                                    "messages", "conversations", "prompt", "completion"};
@@ -218,6 +219,7 @@ DataSpec readData(const Fields& top, bool required) {
   d.responsesOnly = f.boolean("responses_only", d.responsesOnly);
   d.packing = f.boolean("packing", d.packing);
   d.bucketing = f.boolean("bucketing", d.bucketing);
+  d.truncation = f.choice("truncation", d.truncation, {"right", "left", "drop"});
   const QJsonObject fields = f.object("fields");
   for (auto it = fields.begin(); it != fields.end(); ++it) {
     const QString at = f.key("fields.") + it.key();
@@ -511,7 +513,8 @@ QJsonObject JobSpec::toJson() const {
     QJsonObject d{{"format", data.format},
                   {"responses_only", data.responsesOnly},
                   {"packing", data.packing},
-                  {"bucketing", data.bucketing}};
+                  {"bucketing", data.bucketing},
+                  {"truncation", data.truncation}};
     if (!data.train.isEmpty()) d.insert("train", data.train);
     if (!data.validation.isEmpty()) d.insert("validation", data.validation);
     if (!data.fields.isEmpty()) {

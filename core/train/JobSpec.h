@@ -34,6 +34,7 @@ struct DataSpec {
   bool responsesOnly = true;      // loss on assistant/response tokens only (ignored for text)
   bool packing = false;           // several examples per row of train.seq_len tokens, attention kept inside each
   bool bucketing = false;         // batches of rows of similar length (less padding)
+  QString truncation = "right";   // right | left | drop: what an example longer than train.seq_len loses
   QMap<QString, QString> fields;  // schema field → source field, e.g. {"prompt": "question"} (a FieldMap)
   bool operator==(const DataSpec&) const = default;
 };

@@ -32,6 +32,8 @@
 
 using namespace distillery;
 
+Q_DECLARE_METATYPE(distillery::Truncation)
+
 namespace {
 
 using IntList = QList<int64_t>;
@@ -433,6 +435,43 @@ class TestDatasetPack : public QObject {
     QCOMPARE(s.value("padding_waste_pct").toDouble(), waste);
   }
 
+  // An example longer than seq_len: right keeps its start (here only prompt: left out), left keeps its end (the
+  // reply), drop leaves it out. The short example passes untouched.
+  void truncationPolicies_data() {
+    QTest::addColumn<Truncation>("truncation");
+    QTest::addColumn<IntList>("firstIds");
+    QTest::addColumn<IntList>("firstLabels");
+    QTest::addColumn<int64_t>("skipped");
+    QTest::newRow("right") << Truncation::Right << IntList{11, 12, 13} << IntList{12, 13, -100} << int64_t(1);
+    QTest::newRow("left") << Truncation::Left << IntList{7, 8, 9, 10} << IntList{-100, 9, 10, -100} << int64_t(0);
+    QTest::newRow("drop") << Truncation::Drop << IntList{11, 12, 13} << IntList{12, 13, -100} << int64_t(1);
+  }
+  void truncationPolicies() {
+    QFETCH(Truncation, truncation);
+    QFETCH(IntList, firstIds);
+    QFETCH(IntList, firstLabels);
+    QFETCH(int64_t, skipped);
+    // A: ten tokens, only the last two (the reply) counted. B: three tokens, all counted.
+    std::vector<Example> examples{example({1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, {0, 0, 0, 0, 0, 0, 0, 0, 1, 1}),
+                                  example({11, 12, 13})};
+    TrainingDataOptions o;
+    o.seqLen = 4;
+    o.batchSize = 1;
+    o.shuffle = false;
+    o.truncation = truncation;
+    TrainingData data(examples, "mem", o);
+    QCOMPARE(data.truncated(), int64_t(1));
+    QCOMPARE(data.skipped(), skipped);
+    QCOMPARE(int64_t(data.examples().size()), 2 - skipped);
+    const Batch b = data.next();
+    QVERIFY(torch::equal(b.inputIds, longs(firstIds, 1)));
+    QVERIFY(torch::equal(b.labels, longs(firstLabels, 1)));
+    QCOMPARE(data.stats().value("truncated").toInteger(), qint64(1));
+    QCOMPARE(parseTruncation(QStringLiteral("left"), QStringLiteral("t")), Truncation::Left);
+    QCOMPARE(errorOf([] { parseTruncation(QStringLiteral("middle"), QStringLiteral("data.truncation")); }),
+             QStringLiteral("data.truncation=middle must be right, left or drop"));
+  }
+
   void bucketingCutsPaddingOnSkewedLengths() {
     // 90% short rows (3..8 tokens), 10% long ones (40..60): plain batches pad most short rows to a long one.
     std::vector<Example> examples = randomExamples(360, 3, 8, 500, 21);
@@ -546,12 +585,13 @@ class TestDatasetPack : public QObject {
   // ---- Job fields ----
   void jobSpecDataFields() {
     const QJsonObject json = QJsonDocument::fromJson(R"({"kind": "lora", "student": "/m/s", "output": "/o",
-        "data": {"train": "/d/qa.csv", "format": "prompt_completion", "packing": true, "bucketing": true,
+        "data": {"train": "/d/qa.csv", "format": "prompt_completion", "packing": true, "bucketing": true, "truncation": "left",
                  "fields": {"prompt": "question", "completion": "answer"}}})")
                                  .object();
     const JobSpec s = JobSpec::fromJson(json, "job.json");
     QVERIFY(s.data.packing);
     QVERIFY(s.data.bucketing);
+    QCOMPARE(s.data.truncation, QStringLiteral("left"));
     QCOMPARE(s.data.fields, (QMap<QString, QString>{{"prompt", "question"}, {"completion", "answer"}}));
     QVERIFY(JobSpec::fromJson(s.toJson(), "job.json") == s);
     // Defaults: off, no mapping.
@@ -561,6 +601,7 @@ class TestDatasetPack : public QObject {
         "job.json");
     QVERIFY(!d.data.packing);
     QVERIFY(!d.data.bucketing);
+    QCOMPARE(d.data.truncation, QStringLiteral("right"));
     QVERIFY(d.data.fields.isEmpty());
     QVERIFY(!d.toJson().value("data").toObject().contains("fields"));
   }
@@ -586,7 +627,9 @@ class TestDatasetPack : public QObject {
                                            "source rows";
     QTest::addRow("unknown data key") << QByteArray(R"({"train": "t", "max_length": 128})")
                                       << "job.json: data.max_length is not a known key (expected one of: train, "
-                                         "validation, format, responses_only, packing, bucketing, fields)";
+                                         "validation, format, responses_only, packing, bucketing, fields, truncation)";
+    QTest::addRow("truncation unknown") << QByteArray(R"({"train": "t", "truncation": "middle"})")
+                                        << "job.json: data.truncation=\"middle\" must be one of: right, left, drop";
   }
   void jobSpecDataFieldErrors() {
     QFETCH(QByteArray, data);
