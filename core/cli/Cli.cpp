@@ -13,7 +13,7 @@ namespace distillery::cli {
 QList<Command> commands() {
   return {workspaceCommand(), demoCommand(), versionCommand(), tokenizeCommand(), templateCommand(),
           inspectCommand(), logitsCommand(), generateCommand(), initStudentCommand(), preflightCommand(),
-          trainCommand(), jobsCommand(), dataCommand()};
+          trainCommand(), jobsCommand(), dataCommand(), agreementCommand(), rankCommand()};
 }
 
 void Context::print(const QJsonObject& obj) const {

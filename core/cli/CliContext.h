@@ -47,5 +47,7 @@ Command preflightCommand();
 Command trainCommand();
 Command jobsCommand();
 Command dataCommand();
+Command agreementCommand();
+Command rankCommand();
 
 }  // namespace distillery::cli
