@@ -42,7 +42,8 @@ std::map<QString, double> onlineElo(const std::vector<Battle>& battles, const Ra
 // battle counted twice and a tie as one win each way, L2 penalty ‖β‖²/(2C)): P(a beats b) =
 // 1/(1 + base^((R_b − R_a)/scale)), R = scale·β + initial. The penalty makes the optimum unique and Σβ = 0, so
 // the ratings' mean is exactly `initial`. Fitted by Newton's method with a backtracking line search on the
-// penalised negative log-likelihood until the largest step is below 1e-10 (deterministic, no random start).
+// penalised negative log-likelihood from β = 0, each iterate re-centred to Σβ = 0, until the largest step is below
+// 1e-10 (deterministic; 500 iterations at most).
 std::map<QString, double> bradleyTerry(const std::vector<Battle>& battles, const RankOptions& options = {});
 
 struct ModelRank {
