@@ -5,6 +5,7 @@
 #include "common/Error.h"
 #include "data/SeededRandom.h"
 #include "eval/Agreement.h"
+#include "eval/Correlation.h"
 #include "eval/Ranking.h"
 
 #include "Fixtures.h"
@@ -114,6 +115,45 @@ class TestEvalHuman : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  // Expected values: the examples of scipy's documentation (spearmanr: [1..5] vs [5, 6, 7, 8, 7] → 0.8207826816681233;
+  // kendalltau: [12, 2, 1, 12, 2] vs [1, 4, 7, 1, 0] → −0.47140452079103173) and Wikipedia's "Spearman's rank
+  // correlation coefficient" worked example (IQ vs hours of TV per week: ρ = −29/165), plus hand-computed cases.
+  void rankCorrelation_data() {
+    QTest::addColumn<QList<double>>("x");
+    QTest::addColumn<QList<double>>("y");
+    QTest::addColumn<double>("rho");
+    QTest::addColumn<double>("tau");
+    QTest::newRow("scipy spearmanr") << QList<double>{1, 2, 3, 4, 5} << QList<double>{5, 6, 7, 8, 7}
+                                     << 0.8207826816681233
+                                     << 7.0 / std::sqrt(90.0);  // τ-b by hand: 8 concordant, 1 discordant, 1 tie in y
+    QTest::newRow("scipy kendalltau") << QList<double>{12, 2, 1, 12, 2} << QList<double>{1, 4, 7, 1, 0}
+                                      << -5.0 / std::sqrt(85.5)  // ρ by hand: average ranks, Σdxdy −5, Σdx² 9, Σdy² 9.5
+                                      << -0.47140452079103173;
+    QTest::newRow("wikipedia IQ vs TV") << QList<double>{106, 100, 86, 101, 99, 103, 97, 113, 112, 110}
+                                        << QList<double>{7, 27, 2, 50, 28, 29, 20, 12, 6, 17} << -29.0 / 165.0
+                                        << -5.0 / 45.0;  // pair count: 20 concordant, 25 discordant, no ties
+    QTest::newRow("perfect reverse") << QList<double>{1, 2, 3} << QList<double>{3, 2, 1} << -1.0 << -1.0;
+  }
+  void rankCorrelation() {
+    QFETCH(QList<double>, x);
+    QFETCH(QList<double>, y);
+    QFETCH(double, rho);
+    QFETCH(double, tau);
+    const std::vector<double> a(x.begin(), x.end()), b(y.begin(), y.end());
+    QVERIFY2(std::abs(spearman(a, b) - rho) < 1e-12, qPrintable(QString::number(spearman(a, b), 'g', 17)));
+    QVERIFY2(std::abs(kendallTauB(a, b) - tau) < 1e-12, qPrintable(QString::number(kendallTauB(a, b), 'g', 17)));
+  }
+
+  void rankCorrelationEdges() {
+    QCOMPARE(averageRanks({10, 20, 20, 5}), (std::vector<double>{2, 3.5, 3.5, 1}));
+    QVERIFY(std::isnan(spearman({1, 1, 1}, {1, 2, 3})));   // no ranking in x: undefined, as scipy
+    QVERIFY(std::isnan(kendallTauB({1, 2, 3}, {4, 4, 4})));
+    QCOMPARE(errorOf([] { spearman({1, 2}, {1, 2, 3}); }),
+             QStringLiteral("spearman=2 and 3 values needs two series of the same length"));
+    QCOMPARE(errorOf([] { kendallTauB({1}, {1}); }), QStringLiteral("kendall=1 needs at least 2 pairs"));
+    QCOMPARE(errorOf([] { spearman({1, NAN}, {1, 2}); }), QStringLiteral("spearman=pair 2 is not a finite number"));
+  }
+
   void statistic_data() {
     QTest::addColumn<std::vector<Rating>>("ratings");
     QTest::addColumn<QString>("statistic");  // cohen, fleiss, alpha
