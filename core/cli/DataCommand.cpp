@@ -11,7 +11,6 @@
 #include <QtCore/QFileInfo>
 #include <QtCore/QJsonArray>
 
-#include <memory>
 
 namespace distillery::cli {
 
@@ -60,13 +59,12 @@ QCommandLineOption dataWorkspaceOption() {
 
 std::function<bool(int64_t, int64_t)> progressPrinter(Context& ctx, const QString& label) {
   if (ctx.json) return [](int64_t, int64_t) { return true; };
-  auto timer = std::make_shared<QElapsedTimer>();
-  timer->start();
-  auto last = std::make_shared<qint64>(-1);
-  return [&ctx, label, timer, last](int64_t done, int64_t total) {
+  QElapsedTimer timer;
+  timer.start();
+  return [&ctx, label, timer, last = qint64(-1)](int64_t done, int64_t total) mutable {
     const bool end = total > 0 && done >= total;
-    if (!end && *last >= 0 && timer->elapsed() - *last < 500) return true;
-    *last = timer->elapsed();
+    if (!end && last >= 0 && timer.elapsed() - last < 500) return true;
+    last = timer.elapsed();
     const double mib = 1024.0 * 1024.0;
     if (total > 0)
       ctx.err << label << ": " << qRound(100.0 * double(done) / double(total)) << "% ("

@@ -1,5 +1,6 @@
 #include "data/TeacherData.h"
 
+#include "checkpoint/JsonFile.h"
 #include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "common/FileHash.h"
@@ -87,15 +88,6 @@ QJsonObject settingsJson(const LoadedModel& teacher, const QString& inPath, cons
           {QStringLiteral("limit"), qint64(o.limit)},
           {QStringLiteral("max_prompt_tokens"), qint64(o.maxPromptTokens)},
           {QStringLiteral("generation"), generationJson(g)}};
-}
-
-QJsonObject readJsonObject(const QString& path) {
-  QFile f(path);
-  if (!f.open(QIODevice::ReadOnly)) throw Error(path, {}, {}, QStringLiteral("cannot read: ") + f.errorString());
-  QJsonParseError err{};
-  const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &err);
-  if (!doc.isObject()) throw FormatError(path, {}, {}, QStringLiteral("is not a JSON object: ") + err.errorString());
-  return doc.object();
 }
 
 QString valueText(const QJsonValue& v) {
