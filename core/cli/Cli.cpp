@@ -13,7 +13,8 @@ namespace distillery::cli {
 QList<Command> commands() {
   return {workspaceCommand(), demoCommand(), versionCommand(), tokenizeCommand(), templateCommand(),
           inspectCommand(), logitsCommand(), generateCommand(), initStudentCommand(), preflightCommand(),
-          trainCommand(), jobsCommand(), dataCommand(), agreementCommand(), rankCommand()};
+          trainCommand(), jobsCommand(), dataCommand(), agreementCommand(), rankCommand(),
+          quantizeCommand(), kldCommand(), scoreCommand(), evalCommand(), studyCommand()};
 }
 
 void Context::print(const QJsonObject& obj) const {

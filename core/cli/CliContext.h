@@ -49,5 +49,10 @@ Command jobsCommand();
 Command dataCommand();
 Command agreementCommand();
 Command rankCommand();
+Command quantizeCommand();
+Command kldCommand();
+Command scoreCommand();
+Command evalCommand();
+Command studyCommand();
 
 }  // namespace distillery::cli

@@ -153,7 +153,8 @@ const QStringList kTrainKeys = {"max_steps",
                                 "patience",
                                 "max_bad_steps",
                                 "trainable",
-                                "dtype"};
+                                "dtype",
+                                "qat"};
 const QStringList kSweepKeys = {"method", "trials", "metric", "params", "base"};
 const QStringList kSweepParamKeys = {"key", "values", "min", "max", "log", "integer"};
 
@@ -347,6 +348,7 @@ TrainSpec readTrain(const Fields& top) {
   positiveInt("max_bad_steps", t.maxBadSteps);
   t.trainable = f.strings("trainable", t.trainable);
   t.dtype = f.choice("dtype", t.dtype, {"auto", "float32", "bfloat16"});
+  t.qat = f.choice("qat", t.qat, {"none", "int8", "int4-g32", "int4-g64", "int4-g128"});
   return t;
 }
 
@@ -571,7 +573,8 @@ QJsonObject JobSpec::toJson() const {
                                   {"patience", qint64(t.patience)},
                                   {"max_bad_steps", qint64(t.maxBadSteps)},
                                   {"trainable", QJsonArray::fromStringList(t.trainable)},
-                                  {"dtype", t.dtype}});
+                                  {"dtype", t.dtype},
+                                  {"qat", t.qat}});
   }
   if (kind == JobKind::Sweep) {
     QJsonArray params;

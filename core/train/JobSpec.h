@@ -94,6 +94,10 @@ struct TrainSpec {
   int64_t maxBadSteps = 5;         // NaN/Inf steps in a row before the job fails
   QStringList trainable;           // full_ft: name substrings of the parameters to train (empty: all)
   QString dtype = "auto";          // auto (bf16 autocast on CUDA, float32 on CPU) | float32 | bfloat16
+  // Quantization-aware training: none | int8 | int4-g32 | int4-g64 | int4-g128 (core/quant/QuantScheme.h).
+  // The trained Linear weights are fake-quantized in the forward pass with a straight-through estimator, so the
+  // model learns weights that survive `quantize` with that scheme.
+  QString qat = "none";
   bool operator==(const TrainSpec&) const = default;
 };
 
