@@ -127,8 +127,24 @@ static const QStringList kVersion3 = {
         " UNIQUE (item_id, rater_id))"),
 };
 
+// Human-evaluation studies as core/store/StudyStore.h uses them: the seed behind item order and left/right sides,
+// per-rater orders, when the models were revealed, where the items came from (and, per item, the evaluation
+// samples, so human scores can be correlated with eval_samples.scores_json), when a rating was last changed.
+static const QStringList kVersion4 = {
+    QStringLiteral("ALTER TABLE studies ADD COLUMN seed INTEGER NOT NULL DEFAULT 0"),
+    QStringLiteral("ALTER TABLE studies ADD COLUMN shuffle_per_rater INTEGER NOT NULL DEFAULT 0"),
+    QStringLiteral("ALTER TABLE studies ADD COLUMN revealed_at TEXT"),
+    QStringLiteral("ALTER TABLE studies ADD COLUMN source_json TEXT"),       // {"file": ...} | {"evaluations": [...]}
+    QStringLiteral("ALTER TABLE study_items ADD COLUMN evaluation_a INTEGER REFERENCES evaluations(id) ON DELETE SET NULL"),
+    QStringLiteral("ALTER TABLE study_items ADD COLUMN evaluation_b INTEGER REFERENCES evaluations(id) ON DELETE SET NULL"),
+    QStringLiteral("ALTER TABLE study_items ADD COLUMN sample_index INTEGER"),  // eval_samples.sample_index of both
+    QStringLiteral("ALTER TABLE ratings ADD COLUMN updated_at TEXT"),
+    QStringLiteral("CREATE UNIQUE INDEX study_items_position ON study_items(study_id, position)"),
+    QStringLiteral("CREATE INDEX ratings_rater ON ratings(rater_id)"),
+};
+
 const QList<QStringList>& migrations() {
-  static const QList<QStringList> all = {kVersion1, kVersion2, kVersion3};
+  static const QList<QStringList> all = {kVersion1, kVersion2, kVersion3, kVersion4};
   return all;
 }
 
