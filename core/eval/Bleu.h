@@ -40,6 +40,16 @@ struct BleuResult {
 // hyps' (naming the stream) or an option is out of range.
 BleuResult bleu(const QStringList& hyps, const QList<QStringList>& refs, const BleuOptions& options);
 
+// sacreBLEU's BLEU.compute_bleu on already summed statistics (counts/totals per order 1..maxNgramOrder, e.g. stored
+// per-sample statistics added up): its smoothing, effective-order and brevity-penalty rules. Throws Error when the
+// vectors are not maxNgramOrder long.
+BleuScore bleuFromCounts(const std::vector<int64_t>& counts, const std::vector<int64_t>& totals, int64_t hypLength,
+                         int64_t refLength, const BleuOptions& options);
+
+// Throws Error (field "tokenize", "smooth", "smooth-value" or "max-ngram-order", the bad value, the allowed
+// values) for options bleu() would refuse, so a caller can reject them before reading any input.
+void checkBleuOptions(const BleuOptions& options);
+
 // sacreBLEU's tokenisers: the text split into the tokens BLEU counts (joined by single spaces).
 QString bleuTokenize(const QString& text, const QString& tokenizer);
 
