@@ -4,6 +4,7 @@
 #include "common/Error.h"
 #include "data/TrainingData.h"
 #include "jobs/DistillTask.h"
+#include "jobs/EvalJob.h"
 #include "jobs/FullFtTask.h"
 #include "jobs/LoraTask.h"
 #include "jobs/TaskSupport.h"
@@ -37,10 +38,12 @@ std::unique_ptr<TrainTask> makeTask(const JobSpec& spec) {
     case JobKind::Distill:
       return std::make_unique<DistillTask>(spec);
     case JobKind::Sweep:
+    case JobKind::Eval:
       break;
   }
   throw Error(QString(), QStringLiteral("kind"), jobKindName(spec.kind),
-              QStringLiteral("is run by the job runner as its trials, not by runJob"));
+              spec.kind == JobKind::Eval ? QStringLiteral("trains nothing: runEvalJob runs it")
+                                         : QStringLiteral("is run by the job runner as its trials, not by runJob"));
 }
 
 QJsonValue numberOrNull(double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(QJsonValue::Null); }
@@ -63,6 +66,7 @@ QJsonObject jobStateJson(const JobSpec& spec, const TrainResult& r) {
 }
 
 TrainResult runJob(const JobSpec& spec, JobContext& ctx) {
+  if (spec.kind == JobKind::Eval) return runEvalJob(spec, ctx);
   TrainResult result;
   TrainControl ownControl;
   TrainControl& control = ctx.control ? *ctx.control : ownControl;

@@ -3,7 +3,8 @@
 //   JobContext ctx{.jobId = id, .store = &store, .control = &control, .extraSink = &snapshot, .resume = false};
 //   TrainResult r = runJob(spec, ctx);     // never throws; r.status / r.error say how it ended
 //
-// What it builds: the task for spec.kind (LoraTask, FullFtTask, DistillTask), the training data (and validation
+// An evaluation (kind eval) goes to runEvalJob (core/jobs/EvalJob.h). For training kinds it builds: the task for
+// spec.kind (LoraTask, FullFtTask, DistillTask), the training data (and validation
 // data when data.validation is set) rendered with the student's tokenizer and chat template, and the Trainer
 // with these sinks: output/metrics.jsonl, the store's metrics table when ctx.store is given (job ctx.jobId), and
 // ctx.extraSink. When the run ends it writes output/state.json:

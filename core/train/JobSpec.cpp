@@ -8,6 +8,7 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QRegularExpression>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 
@@ -118,10 +119,10 @@ class Fields {
   QString prefix_;
 };
 
-const QStringList kTopKeys = {"kind", "name",  "teacher", "student", "data",  "kd",
-                              "lora", "train", "sweep",   "device",  "output"};
-const QStringList kDataKeys = {"train",   "validation", "format", "responses_only",
-                               "packing", "bucketing",  "fields", "truncation"};
+const QStringList kTopKeys = {"kind",  "name",  "teacher", "student", "data",   "kd",    "lora",
+                              "train", "sweep", "models",  "eval",    "device", "output"};
+const QStringList kDataKeys = {"train",     "validation", "test",   "format",    "responses_only",
+                               "packing",   "bucketing",  "fields", "truncation"};
 // The top-level fields of the data schemas (core/data/DataSchema.h): what data.fields may map onto.
 const QStringList kSchemaFields = {"text",     "instruction", "input",  "output",
                                    "messages", "conversations", "prompt", "completion"};
@@ -155,6 +156,14 @@ const QStringList kTrainKeys = {"max_steps",
                                 "trainable",
                                 "dtype",
                                 "qat"};
+const QStringList kEvalKeys = {"tasks",          "metrics",      "max_new_tokens", "max_samples",
+                               "seq_len",        "stride",       "choices_field",  "answer_field",
+                               "baseline",       "max_accuracy_drop", "dtype"};
+const QStringList kEvalModelKeys = {"label", "path", "adapter"};
+const QStringList kEvalTasks = {"perplexity", "next_token_accuracy", "multiple_choice", "generation"};
+const QStringList kEvalMetrics = {"exact_match", "token_f1", "bleu", "chrf", "rouge"};
+// Sections and keys of training jobs that an evaluation does not read (refused there rather than ignored).
+const QStringList kNotForEval = {"teacher", "student", "kd", "lora", "train"};
 const QStringList kSweepKeys = {"method", "trials", "metric", "params", "base"};
 const QStringList kSweepParamKeys = {"key", "values", "min", "max", "log", "integer"};
 
@@ -202,20 +211,30 @@ bool validDevice(const QString& d) {
 
 JobKind kindFromName(const Fields& f) {
   f.require("kind");
-  const QString k = f.choice("kind", {}, {"distill", "lora", "full_ft", "sweep"});
+  const QString k = f.choice("kind", {}, {"distill", "lora", "full_ft", "sweep", "eval"});
   if (k == QLatin1String("distill")) return JobKind::Distill;
   if (k == QLatin1String("lora")) return JobKind::Lora;
   if (k == QLatin1String("full_ft")) return JobKind::FullFt;
+  if (k == QLatin1String("eval")) return JobKind::Eval;
   return JobKind::Sweep;
 }
 
-DataSpec readData(const Fields& top, bool required) {
+// Training kinds read data.train (required) and data.validation; an evaluation reads data.test (required) only.
+DataSpec readData(const Fields& top, JobKind kind) {
   DataSpec d;
+  const bool eval = kind == JobKind::Eval;
+  const bool required = kind != JobKind::Sweep;
   if (required) top.require("data");
   const Fields f(top.object("data"), top.source(), top.key("data."), kDataKeys);
-  if (required) f.require("train");
+  if (required) f.require(eval ? "test" : "train");
+  for (const char* k : {"train", "validation"})
+    if (eval && f.has(k)) f.fail(k, QStringLiteral("is not used by kind eval (it scores data.test)"));
+  for (const char* k : {"responses_only", "packing", "bucketing", "truncation"})
+    if (eval && f.has(k)) f.fail(k, QStringLiteral("is a training setting, not used by kind eval"));
+  if (!eval && f.has("test")) f.fail("test", QStringLiteral("is only for kind eval"));
   d.train = f.nonEmptyString("train", d.train);
   d.validation = f.string("validation", d.validation);
+  d.test = f.nonEmptyString("test", d.test);
   d.format = f.choice("format", d.format, {"text", "alpaca", "sharegpt", "messages", "prompt_completion"});
   d.responsesOnly = f.boolean("responses_only", d.responsesOnly);
   d.packing = f.boolean("packing", d.packing);
@@ -354,6 +373,80 @@ TrainSpec readTrain(const Fields& top) {
 
 JobSpec readJob(const QJsonObject& json, const QString& source, const QString& prefix);
 
+std::vector<EvalModelSpec> readEvalModels(const Fields& top) {
+  top.require("models");
+  const QJsonArray models = top.array("models");
+  if (models.isEmpty()) top.fail("models", QStringLiteral("must list at least one model {label, path, adapter?}"));
+  std::vector<EvalModelSpec> out;
+  for (qsizetype i = 0; i < models.size(); ++i) {
+    const QString at = top.key("models[%1]").arg(i);
+    if (!models[i].isObject())
+      throw FormatError(top.source(), at, jsonText(models[i]),
+                        QStringLiteral("must be an object {label, path, adapter?}"));
+    const Fields m(models[i].toObject(), top.source(), at + QLatin1Char('.'), kEvalModelKeys);
+    EvalModelSpec spec;
+    m.require("label");
+    spec.label = m.nonEmptyString("label", {});
+    for (const EvalModelSpec& earlier : out)
+      if (earlier.label == spec.label) m.fail("label", QStringLiteral("is used by an earlier model; labels must be unique"));
+    m.require("path");
+    spec.path = m.nonEmptyString("path", {});
+    spec.adapter = m.nonEmptyString("adapter", {});
+    out.push_back(spec);
+  }
+  return out;
+}
+
+EvalSpec readEval(const Fields& top, const DataSpec& data, const std::vector<EvalModelSpec>& models) {
+  EvalSpec e;
+  const Fields f(top.object("eval"), top.source(), top.key("eval."), kEvalKeys);
+  const bool hasPrompts = data.format != QLatin1String("text");
+  e.tasks = QStringList{"perplexity", "next_token_accuracy"};
+  if (hasPrompts) e.tasks << QStringLiteral("generation");
+  e.tasks = f.strings("tasks", e.tasks);
+  if (f.has("tasks") && e.tasks.isEmpty()) f.fail("tasks", QStringLiteral("must name at least one task"));
+  for (const QString& t : e.tasks) {
+    if (!kEvalTasks.contains(t))
+      f.fail("tasks", QStringLiteral("has \"%1\"; tasks are: %2").arg(t, kEvalTasks.join(QStringLiteral(", "))));
+    if (e.tasks.count(t) > 1) f.fail("tasks", QStringLiteral("names \"%1\" twice").arg(t));
+  }
+  if (!hasPrompts)
+    for (const char* t : {"generation", "multiple_choice"})
+      if (e.tasks.contains(QLatin1String(t)))
+        f.fail("tasks", QStringLiteral("has %1, which needs prompts: data.format text has none").arg(QLatin1String(t)));
+  e.metrics = f.strings("metrics", e.metrics);
+  for (const QString& m : e.metrics) {
+    if (!kEvalMetrics.contains(m))
+      f.fail("metrics",
+             QStringLiteral("has \"%1\"; metrics are: %2").arg(m, kEvalMetrics.join(QStringLiteral(", "))));
+    if (e.metrics.count(m) > 1) f.fail("metrics", QStringLiteral("names \"%1\" twice").arg(m));
+  }
+  e.maxNewTokens = f.integer("max_new_tokens", e.maxNewTokens);
+  f.atLeast("max_new_tokens", double(e.maxNewTokens), 1);
+  e.maxSamples = f.integer("max_samples", e.maxSamples);
+  f.atLeast("max_samples", double(e.maxSamples), 0);
+  e.seqLen = f.integer("seq_len", e.seqLen);
+  f.atLeast("seq_len", double(e.seqLen), 2);
+  e.stride = f.integer("stride", std::max<int64_t>(1, e.seqLen / 2));
+  if (f.has("stride") && (e.stride < 1 || e.stride > e.seqLen))
+    f.fail("stride", QStringLiteral("must be between 1 and seq_len (%1)").arg(e.seqLen));
+  e.choicesField = f.nonEmptyString("choices_field", e.choicesField);
+  e.answerField = f.nonEmptyString("answer_field", e.answerField);
+  e.baseline = f.string("baseline", e.baseline);
+  if (f.has("baseline")) {
+    const bool known = std::any_of(models.begin(), models.end(),
+                                   [&](const EvalModelSpec& m) { return m.label == e.baseline; });
+    QStringList labels;
+    for (const EvalModelSpec& m : models) labels << m.label;
+    if (!known) f.fail("baseline", QStringLiteral("is not a model label (models: %1)").arg(labels.join(QStringLiteral(", "))));
+    if (models.size() < 2) f.fail("baseline", QStringLiteral("needs at least one other model to compare with"));
+  }
+  e.maxAccuracyDrop = f.number("max_accuracy_drop", e.maxAccuracyDrop);
+  f.unit("max_accuracy_drop", e.maxAccuracyDrop);
+  e.dtype = f.choice("dtype", e.dtype, {"auto", "float32", "bfloat16"});
+  return e;
+}
+
 SweepSpec readSweep(const Fields& top) {
   SweepSpec s;
   top.require("sweep");
@@ -399,9 +492,9 @@ SweepSpec readSweep(const Fields& top) {
   s.base = f.object("base");
   // The base must be a valid job of a trainable kind: check it now, with its keys named under sweep.base.
   const JobSpec base = readJob(s.base, f.source(), f.key("base."));
-  if (base.kind == JobKind::Sweep)
+  if (base.kind == JobKind::Sweep || base.kind == JobKind::Eval)
     throw FormatError(f.source(), f.key("base.kind"), jsonText(s.base.value("kind")),
-                      QStringLiteral("must be distill, lora or full_ft (sweeps do not nest)"));
+                      QStringLiteral("must be distill, lora or full_ft (sweeps do not nest, evaluations train nothing)"));
   return s;
 }
 
@@ -410,11 +503,23 @@ JobSpec readJob(const QJsonObject& json, const QString& source, const QString& p
   JobSpec s;
   s.kind = kindFromName(f);
   const bool sweep = s.kind == JobKind::Sweep;
-  if (!sweep) f.require("student");
+  const bool eval = s.kind == JobKind::Eval;
+  if (eval) {
+    for (const QString& k : kNotForEval)
+      if (f.has(k)) f.fail(k, QStringLiteral("is not used by kind eval (it scores the models listed in models)"));
+  } else {
+    for (const char* k : {"models", "eval"})
+      if (f.has(k)) f.fail(k, QStringLiteral("is only for kind eval"));
+  }
+  if (!sweep && !eval) f.require("student");
   s.student = f.nonEmptyString("student", s.student);
   if (s.kind == JobKind::Distill) f.require("teacher");
   s.teacher = f.nonEmptyString("teacher", s.teacher);
-  s.data = readData(f, !sweep);
+  s.data = readData(f, s.kind);
+  if (eval) {
+    s.models = readEvalModels(f);
+    s.eval = readEval(f, s.data, s.models);
+  }
   s.kd = readKd(f);
   s.lora = readLora(f);
   s.train = readTrain(f);
@@ -431,6 +536,7 @@ JobSpec readJob(const QJsonObject& json, const QString& source, const QString& p
   } else {
     s.name = jobKindName(s.kind);
     if (!s.student.isEmpty()) s.name += QLatin1Char(' ') + QFileInfo(QDir::cleanPath(s.student)).fileName();
+    if (eval) s.name += QLatin1Char(' ') + QFileInfo(QDir::cleanPath(s.data.test)).fileName();
   }
   return s;
 }
@@ -449,7 +555,19 @@ void resolvePaths(QJsonObject& job, const QDir& base) {
     QJsonObject data = job.value("data").toObject();
     fix(data, "train");
     fix(data, "validation");
+    fix(data, "test");
     job.insert("data", data);
+  }
+  if (job.value("models").isArray()) {
+    QJsonArray models = job.value("models").toArray();
+    for (qsizetype i = 0; i < models.size(); ++i) {
+      if (!models[i].isObject()) continue;
+      QJsonObject m = models[i].toObject();
+      fix(m, "path");
+      fix(m, "adapter");
+      models[i] = m;
+    }
+    job.insert("models", models);
   }
   if (job.value("kd").isObject()) {
     QJsonObject kd = job.value("kd").toObject();
@@ -493,6 +611,8 @@ QString jobKindName(JobKind k) {
       return QStringLiteral("full_ft");
     case JobKind::Sweep:
       return QStringLiteral("sweep");
+    case JobKind::Eval:
+      return QStringLiteral("eval");
   }
   return {};
 }
@@ -512,13 +632,16 @@ QJsonObject JobSpec::toJson() const {
   if (!teacher.isEmpty()) o.insert("teacher", teacher);
   if (!student.isEmpty()) o.insert("student", student);
   if (kind != JobKind::Sweep || data != DataSpec{}) {
-    QJsonObject d{{"format", data.format},
-                  {"responses_only", data.responsesOnly},
-                  {"packing", data.packing},
-                  {"bucketing", data.bucketing},
-                  {"truncation", data.truncation}};
+    QJsonObject d{{"format", data.format}};
+    if (kind != JobKind::Eval) {
+      d.insert("responses_only", data.responsesOnly);
+      d.insert("packing", data.packing);
+      d.insert("bucketing", data.bucketing);
+      d.insert("truncation", data.truncation);
+    }
     if (!data.train.isEmpty()) d.insert("train", data.train);
     if (!data.validation.isEmpty()) d.insert("validation", data.validation);
+    if (!data.test.isEmpty()) d.insert("test", data.test);
     if (!data.fields.isEmpty()) {
       QJsonObject fields;
       for (auto it = data.fields.begin(); it != data.fields.end(); ++it) fields.insert(it.key(), it.value());
@@ -551,7 +674,7 @@ QJsonObject JobSpec::toJson() const {
                                  {"target_modules", QJsonArray::fromStringList(lora.targetModules)},
                                  {"rslora", lora.rslora}});
   }
-  if (kind != JobKind::Sweep || train != TrainSpec{}) {
+  if ((kind != JobKind::Sweep && kind != JobKind::Eval) || train != TrainSpec{}) {
     const TrainSpec& t = train;
     o.insert("train", QJsonObject{{"max_steps", qint64(t.maxSteps)},
                                   {"batch_size", qint64(t.batchSize)},
@@ -595,6 +718,27 @@ QJsonObject JobSpec::toJson() const {
                                   {"metric", sweep.metric},
                                   {"params", params},
                                   {"base", sweep.base}});
+  }
+  if (kind == JobKind::Eval) {
+    QJsonArray list;
+    for (const EvalModelSpec& m : models) {
+      QJsonObject j{{"label", m.label}, {"path", m.path}};
+      if (!m.adapter.isEmpty()) j.insert("adapter", m.adapter);
+      list.append(j);
+    }
+    o.insert("models", list);
+    QJsonObject e{{"tasks", QJsonArray::fromStringList(eval.tasks)},
+                  {"metrics", QJsonArray::fromStringList(eval.metrics)},
+                  {"max_new_tokens", qint64(eval.maxNewTokens)},
+                  {"max_samples", qint64(eval.maxSamples)},
+                  {"seq_len", qint64(eval.seqLen)},
+                  {"stride", qint64(eval.stride)},
+                  {"choices_field", eval.choicesField},
+                  {"answer_field", eval.answerField},
+                  {"max_accuracy_drop", eval.maxAccuracyDrop},
+                  {"dtype", eval.dtype}};
+    if (!eval.baseline.isEmpty()) e.insert("baseline", eval.baseline);
+    o.insert("eval", e);
   }
   o.insert("device", device);
   if (!output.isEmpty()) o.insert("output", output);

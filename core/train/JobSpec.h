@@ -1,5 +1,5 @@
-// The one description of a training job: the GUI's forms edit it, `distillery-cli train JOB.json` reads it, the
-// store keeps it verbatim (jobs.config_json). fromJson(toJson(s)) == s; unknown keys are refused with their
+// The one description of a job (training, a sweep, an evaluation): the GUI's forms edit it, `distillery-cli train
+// JOB.json` (or `eval JOB.json`) reads it, the store keeps it verbatim (jobs.config_json). fromJson(toJson(s)) == s; unknown keys are refused with their
 // name so a typo never silently trains with a default.
 //
 //   JobSpec s = JobSpec::fromJson(readJsonObject(path), path);   // FormatError(path, "train.lr", -1, "...")
@@ -14,7 +14,7 @@
 
 namespace distillery {
 
-enum class JobKind { Distill, Lora, FullFt, Sweep };
+enum class JobKind { Distill, Lora, FullFt, Sweep, Eval };
 
 // How a value (τ, α) changes over training. Stages: the run is cut into `stages` equal parts and part k uses
 // start + perStage·k (the seeds' progressive KD: τ = 3.0 − 0.8·k, α = 0.5 + 0.15·k).
@@ -30,6 +30,7 @@ struct ScheduleSpec {
 struct DataSpec {
   QString train;                  // dataset file: JSONL, JSON array, CSV/TSV or text (core/data/RowReader.h)
   QString validation;             // dataset file, optional
+  QString test;                   // kind eval only (required there): the dataset file the models are scored on
   QString format = "text";        // text | alpaca | sharegpt | messages | prompt_completion
   bool responsesOnly = true;      // loss on assistant/response tokens only (ignored for text)
   bool packing = false;           // several examples per row of train.seq_len tokens, attention kept inside each
@@ -120,6 +121,34 @@ struct SweepSpec {
   bool operator==(const SweepSpec&) const = default;
 };
 
+// One model an evaluation scores: a model folder (full precision or quantized), optionally with a LoRA adapter.
+struct EvalModelSpec {
+  QString label;    // unique within the job: the name results are stored under ("teacher", "student+lora")
+  QString path;     // model folder (Hugging Face layout, or one written by `distillery-cli quantize`)
+  QString adapter;  // PEFT LoRA adapter folder applied on top of path; empty: none
+  bool operator==(const EvalModelSpec&) const = default;
+};
+
+// What an evaluation job measures (kind eval). Every model of JobSpec::models runs every task on data.test.
+struct EvalSpec {
+  // perplexity | next_token_accuracy | multiple_choice | generation. Default: perplexity and next-token
+  // accuracy, plus generation when data.format has prompts (anything but text).
+  QStringList tasks;
+  // Generation scores per sample and over the corpus: exact_match | token_f1 (SQuAD), bleu (sacreBLEU 13a),
+  // chrf, rouge (ROUGE-1/2/L F). Default: all five.
+  QStringList metrics{"exact_match", "token_f1", "bleu", "chrf", "rouge"};
+  int64_t maxNewTokens = 128;     // generation: new tokens per answer at most (greedy decoding)
+  int64_t maxSamples = 0;         // the first N rows of data.test only; 0: all
+  int64_t seqLen = 512;           // perplexity / accuracy: tokens per window
+  int64_t stride = 256;           // sliding window step (1..seq_len); default seq_len / 2
+  QString choicesField = "choices";  // multiple_choice: the row field with the candidate answers (strings)
+  QString answerField = "answer";    // multiple_choice: the row field with the right one (0-based index or its text)
+  QString baseline;               // label of the reference model for fidelity (KLD, accuracy drop); empty: none
+  double maxAccuracyDrop = 0.02;  // pass rule: accuracy may fall at most this much (absolute, 0..1) vs baseline
+  QString dtype = "auto";         // auto (float32 on the CPU, bfloat16 on CUDA) | float32 | bfloat16
+  bool operator==(const EvalSpec&) const = default;
+};
+
 struct JobSpec {
   JobKind kind = JobKind::Lora;
   QString name;            // shown in the queue; default: kind + student folder name
@@ -130,6 +159,8 @@ struct JobSpec {
   LoraSpec lora;           // lora only
   TrainSpec train;
   SweepSpec sweep;         // sweep only
+  std::vector<EvalModelSpec> models;  // eval only: the models scored (at least one)
+  EvalSpec eval;                      // eval only
   QString device = "cpu";  // cpu | cuda | cuda:N
   QString output;          // folder: final model / adapter, metrics.jsonl, state.json, checkpoints/
 
@@ -137,13 +168,13 @@ struct JobSpec {
   // of range or an unknown key. Defaults fill what is absent.
   static JobSpec fromJson(const QJsonObject& json, const QString& source);
   // Reads a job file (duplicate keys refused). Relative paths in it (teacher, student, data.*, kd.teachers[].path,
-  // kd.cache.dir, output, and the same inside sweep.base) resolve against the file's folder, so a job file
+  // kd.cache.dir, models[].path, models[].adapter, output, and the same inside sweep.base) resolve against the file's folder, so a job file
   // travels with its data; the returned spec holds absolute paths.
   static JobSpec fromFile(const QString& path);
   QJsonObject toJson() const;
   bool operator==(const JobSpec&) const = default;
 };
 
-QString jobKindName(JobKind k);  // "distill", "lora", "full_ft", "sweep"
+QString jobKindName(JobKind k);  // "distill", "lora", "full_ft", "sweep", "eval"
 
 }  // namespace distillery

@@ -194,7 +194,7 @@ class TestJobsTasks : public QObject {
     };
     row("unknown top key", R"({"epochs": 3})",
         "job.json: epochs is not a known key (expected one of: kind, name, teacher, student, data, kd, lora, train, "
-        "sweep, device, output)");
+        "sweep, models, eval, device, output)");
     row("unknown nested key", R"({"lora": {"rank": 8}})",
         "job.json: lora.rank is not a known key (expected one of: r, alpha, dropout, target_modules, rslora)");
     row("unknown schedule key", R"({"kd": {"temperature_schedule": {"kind": "linear", "stop": 1}}})",
@@ -202,7 +202,7 @@ class TestJobsTasks : public QObject {
         "per_stage)");
     row("missing kind", R"({"kind": null})", "job.json: kind is missing");
     row("bad kind", R"({"kind": "pretrain"})",
-        "job.json: kind=\"pretrain\" must be one of: distill, lora, full_ft, sweep");
+        "job.json: kind=\"pretrain\" must be one of: distill, lora, full_ft, sweep, eval");
     row("missing student", R"({"student": null})", "job.json: student is missing");
     row("empty student", R"({"student": ""})", "job.json: student=\"\" must not be empty");
     row("missing output", R"({"output": null})", "job.json: output is missing");
@@ -271,7 +271,8 @@ class TestJobsTasks : public QObject {
     row("sweep of sweeps", R"({"kind": "sweep", "sweep": {"params": [{"key": "train.lr", "values": [1]}],
         "base": {"kind": "sweep", "sweep": {"params": [{"key": "train.lr", "values": [1]}],
         "base": {"kind": "lora", "student": "s", "data": {"train": "t"}, "output": "o"}}}}})",
-        "job.json: sweep.base.kind=\"sweep\" must be distill, lora or full_ft (sweeps do not nest)");
+        "job.json: sweep.base.kind=\"sweep\" must be distill, lora or full_ft (sweeps do not nest, evaluations train "
+        "nothing)");
     row("sweep unknown key", R"({"kind": "sweep", "sweep": {"params": [{"key": "train.epochs", "values": [1]}],
         "base": {"kind": "lora", "student": "s", "data": {"train": "t"}, "output": "o"}}})",
         "job.json: sweep.params[0].key=\"train.epochs\" must be one of: kd.temperature, kd.alpha, kd.jsd_beta, "

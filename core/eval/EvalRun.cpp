@@ -1,0 +1,405 @@
+#include "eval/EvalRun.h"
+
+#include "common/AtomicFile.h"
+#include "common/Error.h"
+#include "common/FileHash.h"
+#include "eval/EvalData.h"
+#include "eval/EvalStore.h"
+#include "eval/GenerationEval.h"
+#include "eval/LmMetrics.h"
+#include "lora/Lora.h"
+#include "model/ModelLoader.h"
+#include "store/DatasetStore.h"
+#include "tokenizer/Tokenizer.h"
+
+#include <torch/torch.h>
+
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QFileInfo>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+
+#include <chrono>
+#include <cmath>
+#include <optional>
+#include <thread>
+
+namespace distillery {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// One model of the job, checked and with the rows tokenized its way, before anything is loaded.
+struct PreparedModel {
+  EvalModelSpec spec;
+  Tokenizer tokenizer;
+  EvalInputs inputs;
+};
+
+QJsonValue finiteOrNull(double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(QJsonValue::Null); }
+
+// The weight files of a model folder (model.safetensors or its shards model-0000k-of-0000n.safetensors) or of an
+// adapter folder (adapter_model.safetensors); other files there are not the model.
+qint64 weightBytes(const QString& dir) {
+  if (dir.isEmpty()) return 0;
+  qint64 bytes = 0;
+  for (const QFileInfo& f : QDir(dir).entryInfoList(
+           {QStringLiteral("model*.safetensors"), QStringLiteral("adapter_model.safetensors")}, QDir::Files))
+    bytes += f.size();
+  return bytes;
+}
+
+qint64 memoryBytes(CausalLM& lm) {
+  qint64 bytes = 0;
+  for (const torch::Tensor& p : lm->parameters()) bytes += qint64(p.nbytes());
+  for (const torch::Tensor& b : lm->buffers()) bytes += qint64(b.nbytes());
+  return bytes;
+}
+
+void requireFile(const QString& dir, const QString& file, const QString& field, const QString& what) {
+  if (!QFileInfo(QDir(dir).filePath(file)).isFile())
+    throw Error(dir, field, QString(),
+                QFileInfo(dir).isDir() ? QStringLiteral("is not %1 (no %2)").arg(what, file)
+                                       : QStringLiteral("does not exist"));
+}
+
+class Evaluation {
+ public:
+  Evaluation(const JobSpec& spec, const EvalRunOptions& o) : spec_(spec), o_(o) {}
+
+  EvalOutcome run() {
+    prepare();
+    start_ = Clock::now();
+    open();
+    try {
+      evaluateAll();
+    } catch (...) {
+      writeResults(false);  // what finished stays readable beside the samples
+      throw;
+    }
+    outcome_.results = writeResults(!outcome_.cancelled);
+    outcome_.progress = progress_;
+    return outcome_;
+  }
+
+ private:
+  bool wants(const char* task) const { return spec_.eval.tasks.contains(QLatin1String(task)); }
+  bool cancelled() const { return o_.cancel && o_.cancel->load(); }
+  void say(const QString& text) const {
+    if (o_.message) o_.message(text);
+  }
+  void waitWhilePaused() const {
+    while (o_.pause && o_.pause->load() && !cancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  int64_t rows() const { return int64_t(rows_.size()); }
+
+  // ---- before any model is loaded ----
+
+  void prepare() {
+    data_.format = spec_.data.format;
+    data_.fields = spec_.data.fields;
+    data_.tasks = spec_.eval.tasks;
+    data_.maxSamples = spec_.eval.maxSamples;
+    data_.choicesField = spec_.eval.choicesField;
+    data_.answerField = spec_.eval.answerField;
+    data_.fidelity = !spec_.eval.baseline.isEmpty();
+    rows_ = readEvalRows(spec_.data.test, data_);
+    for (size_t i = 0; i < spec_.models.size(); ++i) {
+      const EvalModelSpec& m = spec_.models[i];
+      const QString at = QStringLiteral("models[%1]").arg(i);
+      requireFile(m.path, QStringLiteral("config.json"), at + QStringLiteral(".path"), QStringLiteral("a model folder"));
+      if (!m.adapter.isEmpty())
+        requireFile(m.adapter, QStringLiteral("adapter_config.json"), at + QStringLiteral(".adapter"),
+                    QStringLiteral("a PEFT adapter folder"));
+      const Tokenizer tokenizer = Tokenizer::fromDirectory(m.path);
+      models_.push_back({m, tokenizer, renderEvalInputs(rows_, tokenizer, m.path, spec_.data.test, data_)});
+    }
+    // The baseline first: it stays loaded while the others are compared with it.
+    for (size_t i = 0; i < models_.size(); ++i)
+      if (models_[i].spec.label == spec_.eval.baseline) order_.insert(order_.begin(), i);
+      else order_.push_back(i);
+    const int64_t lm = (wants("perplexity") || wants("next_token_accuracy")) ? 1 : 0;
+    const int64_t perModel = lm + (wants("multiple_choice") ? 1 : 0) + (wants("generation") ? 1 : 0);
+    const int64_t compared = spec_.eval.baseline.isEmpty() ? 0 : int64_t(models_.size()) - 1;
+    progress_.total = rows() * (perModel * int64_t(models_.size()) + compared);
+  }
+
+  // ---- outputs ----
+
+  void open() {
+    if (!QDir().mkpath(spec_.output))
+      throw Error(spec_.output, QStringLiteral("output"), QString(), QStringLiteral("cannot be created"));
+    samplesFile_.setFileName(QDir(spec_.output).filePath(QStringLiteral("samples.jsonl")));
+    if (!samplesFile_.open(QIODevice::WriteOnly | QIODevice::Truncate))
+      throw Error(samplesFile_.fileName(), QString(), QString(),
+                  QStringLiteral("cannot be written: ") + samplesFile_.errorString());
+    if (!o_.store) return;
+    store_.emplace(*o_.store);
+    if (o_.jobId) store_->removeJob(o_.jobId);
+    const QString path = QFileInfo(spec_.data.test).absoluteFilePath();
+    DatasetRow d;
+    d.name = QFileInfo(path).fileName();
+    d.path = path;
+    d.schema = spec_.data.format;
+    d.sha256 = QFileInfo(path).isFile() ? fileSha256(path) : QString();
+    datasetId_ = DatasetStore(*o_.store).addOrFind(d);
+  }
+
+  void writeSample(qint64 evaluationId, const QString& label, const EvalSampleRow& s) {
+    if (store_) store_->addSample(evaluationId, s);
+    QJsonObject line = s.toJson();
+    line.insert(QStringLiteral("model"), label);
+    line.insert(QStringLiteral("line"), s.scores.value(QStringLiteral("line")));
+    samplesFile_.write(QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n');
+    samplesFile_.flush();
+    ++outcome_.samples;
+  }
+
+  QJsonObject writeResults(bool complete) {
+    QJsonObject models;
+    QJsonArray order;
+    for (const PreparedModel& m : models_) {
+      if (!metrics_.contains(m.spec.label)) continue;
+      models.insert(m.spec.label, metrics_.value(m.spec.label));
+      order.append(m.spec.label);
+    }
+    const QJsonObject results{{QStringLiteral("name"), spec_.name},
+                              {QStringLiteral("dataset"), spec_.data.test},
+                              {QStringLiteral("rows"), qint64(rows())},
+                              {QStringLiteral("complete"), complete},
+                              {QStringLiteral("models"), models},
+                              {QStringLiteral("models_order"), order}};
+    try {
+      writeFileAtomically(QDir(spec_.output).filePath(QStringLiteral("results.json")), QJsonDocument(results).toJson());
+    } catch (const std::exception& e) {
+      if (complete) throw;
+      say(QStringLiteral("results.json not written: %1").arg(QString::fromUtf8(e.what())));
+    }
+    return results;
+  }
+
+  // ---- progress ----
+
+  void report(int64_t done) {
+    progress_.done = done;
+    progress_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+    if (o_.progress) o_.progress(progress_);
+  }
+  // The options of the sliding-window passes: their batches advance the units from `base` over rows().
+  LmEvalOptions lmOptions(int64_t base) {
+    LmEvalOptions lo;
+    lo.window = spec_.eval.seqLen;
+    lo.stride = spec_.eval.stride;
+    lo.progress = [this, base](int64_t done, int64_t total) {
+      report(base + (total > 0 ? rows() * done / total : rows()));
+      waitWhilePaused();
+      return !cancelled();
+    };
+    return lo;
+  }
+
+  // ---- the models ----
+
+  void evaluateAll() {
+    std::optional<LoadedModel> baseline;
+    const PreparedModel* basePrepared = nullptr;
+    for (size_t k : order_) {
+      if (cancelled()) break;
+      const PreparedModel& m = models_[k];
+      const Clock::time_point t0 = Clock::now();
+      say(QStringLiteral("loading %1 (%2%3)")
+              .arg(m.spec.label, m.spec.path,
+                   m.spec.adapter.isEmpty() ? QString() : QStringLiteral(" + adapter ") + m.spec.adapter));
+      LoadedModel lm = loadModel(m.spec.path, o_.dtype, o_.device);
+      if (!m.spec.adapter.isEmpty()) loadAdapter(lm.model, m.spec.adapter);
+      say(QStringLiteral("%1 loaded in %2 s")
+              .arg(m.spec.label)
+              .arg(std::chrono::duration<double>(Clock::now() - t0).count(), 0, 'f', 1));
+      const bool isBaseline = m.spec.label == spec_.eval.baseline;
+      evaluateModel(m, lm, isBaseline || !baseline ? nullptr : &*baseline, basePrepared);
+      if (isBaseline) {
+        baseline.emplace(std::move(lm));
+        basePrepared = &m;
+      }
+    }
+    outcome_.cancelled = cancelled();
+  }
+
+  void evaluateModel(const PreparedModel& m, LoadedModel& lm, LoadedModel* baseline, const PreparedModel* base) {
+    const QString& label = m.spec.label;
+    const qint64 evaluationId = store_ ? store_->addEvaluation(o_.jobId, label, datasetId_) : 0;
+    QJsonObject metrics{{QStringLiteral("path"), m.spec.path},
+                        {QStringLiteral("size_on_disk_bytes"), weightBytes(m.spec.path) + weightBytes(m.spec.adapter)},
+                        {QStringLiteral("memory_bytes"), memoryBytes(lm.model)}};
+    if (!m.spec.adapter.isEmpty()) metrics.insert(QStringLiteral("adapter"), m.spec.adapter);
+    std::vector<QJsonObject> scores(rows_.size());
+    for (size_t i = 0; i < rows_.size(); ++i)
+      scores[i] = {{QStringLiteral("line"), qint64(rows_[i].line)}, {QStringLiteral("fields"), rows_[i].sliceFields()}};
+    int64_t done = progress_.done;
+    bool stopped = false;
+
+    if (wants("perplexity") || wants("next_token_accuracy")) {
+      const LmScores s = scoreTexts(lm.model, m.inputs.texts, lmOptions(done));
+      stopped = s.cancelled;
+      progress_.tokens += s.total.tokens;
+      if (!stopped) {
+        for (size_t i = 0; i < rows_.size(); ++i) {
+          const TokenStats& t = s.texts[i];
+          scores[i].insert(QStringLiteral("tokens"), qint64(t.tokens));
+          if (t.tokens == 0) continue;
+          if (wants("perplexity")) scores[i].insert(QStringLiteral("perplexity"), t.perplexity());
+          if (wants("next_token_accuracy")) scores[i].insert(QStringLiteral("next_token_accuracy"), t.accuracy());
+        }
+        metrics.insert(QStringLiteral("tokens"), qint64(s.total.tokens));
+        if (wants("perplexity")) metrics.insert(QStringLiteral("perplexity"), finiteOrNull(s.total.perplexity()));
+        if (wants("next_token_accuracy")) metrics.insert(QStringLiteral("next_token_accuracy"), s.total.accuracy());
+      }
+      report(done += rows());
+    }
+    if (!stopped && wants("multiple_choice")) {
+      const ChoiceScores c = scoreChoices(lm.model, m.tokenizer, m.inputs.questions, lmOptions(done));
+      stopped = c.cancelled;
+      if (!stopped) {
+        for (size_t i = 0; i < rows_.size(); ++i) {
+          scores[i].insert(QStringLiteral("mc_predicted"), c.questions[i].predicted);
+          scores[i].insert(QStringLiteral("mc_correct"), c.questions[i].predicted == rows_[i].gold);
+        }
+        metrics.insert(QStringLiteral("mc_accuracy"), c.acc);
+        metrics.insert(QStringLiteral("mc_accuracy_norm"), c.accNorm);
+      }
+      report(done += rows());
+    }
+
+    int64_t written = 0;
+    if (!stopped && wants("generation")) {
+      GenerateOptions g;
+      g.greedy = true;
+      g.repetitionPenalty = 1.0;  // plain argmax: what the model itself prefers
+      g.maxNewTokens = spec_.eval.maxNewTokens;
+      g.cancel = o_.cancel;
+      useModelTokenIds(g, lm.config, lm.generation);
+      std::vector<TimedAnswer> answers;
+      QStringList outputs, references;
+      for (size_t i = 0; i < rows_.size(); ++i) {
+        waitWhilePaused();
+        if (cancelled()) break;
+        const TimedAnswer a = generateTimed(lm.model, m.tokenizer, m.inputs.prompts[i], g);
+        if (a.stopped) break;
+        const EvalRow& row = rows_[i];
+        QJsonObject& s = scores[i];
+        const QJsonObject gen = sampleGenerationScores(a.text, row.reference, spec_.eval.metrics);
+        for (auto it = gen.begin(); it != gen.end(); ++it) s.insert(it.key(), it.value());
+        s.insert(QStringLiteral("first_token_ms"), a.firstTokenMs);
+        s.insert(QStringLiteral("ms_per_token"), finiteOrNull(a.msPerToken()));
+        s.insert(QStringLiteral("total_ms"), a.totalMs);
+        s.insert(QStringLiteral("new_tokens"), qint64(a.newTokens));
+        s.insert(QStringLiteral("finished"), a.finished);
+        writeSample(evaluationId, label, {row.index, row.input, a.text, row.reference, s});
+        ++written;
+        answers.push_back(a);
+        outputs << a.text;
+        references << row.reference;
+        progress_.tokens += a.newTokens;
+        report(++done);
+      }
+      const QJsonObject corpus = corpusGenerationScores(outputs, references, spec_.eval.metrics);
+      for (auto it = corpus.begin(); it != corpus.end(); ++it) metrics.insert(it.key(), it.value());
+      const QJsonObject latency = latencySummary(answers);
+      for (auto it = latency.begin(); it != latency.end(); ++it) metrics.insert(it.key(), it.value());
+      stopped = written < rows();
+    } else if (!stopped) {
+      for (const EvalRow& row : rows_) {
+        writeSample(evaluationId, label, {row.index, row.input, QString(), row.reference, scores[size_t(row.index)]});
+        ++written;
+      }
+    }
+
+    if (!stopped && baseline) {
+      metrics.insert(QStringLiteral("fidelity"), fidelity(m, lm, *baseline, *base, metrics, done, &stopped));
+      report(done += rows());
+    }
+    metrics.insert(QStringLiteral("samples"), qint64(written));
+    metrics.insert(QStringLiteral("complete"), !stopped);
+    metrics_.insert(label, metrics);
+    if (store_) store_->setMetrics(evaluationId, metrics);
+  }
+
+  // The accuracy the pass rule compares (empty: none was measured).
+  QString accuracyMetric() const {
+    if (wants("multiple_choice")) return QStringLiteral("mc_accuracy");
+    if (wants("generation") && spec_.eval.metrics.contains(QLatin1String("exact_match")))
+      return QStringLiteral("exact_match");
+    if (wants("next_token_accuracy")) return QStringLiteral("next_token_accuracy");
+    return {};
+  }
+
+  QJsonObject fidelity(const PreparedModel& m, LoadedModel& lm, LoadedModel& baseline, const PreparedModel& base,
+                       const QJsonObject& metrics, int64_t done, bool* stopped) {
+    QJsonObject f{{QStringLiteral("baseline"), base.spec.label}};
+    const QString accuracy = accuracyMetric();
+    const QJsonObject baseMetrics = metrics_.value(base.spec.label).toObject();
+    if (!accuracy.isEmpty() && baseMetrics.contains(accuracy) && metrics.contains(accuracy)) {
+      const AccuracyCheck c = checkAccuracyDrop(baseMetrics.value(accuracy).toDouble(),
+                                                metrics.value(accuracy).toDouble(), spec_.eval.maxAccuracyDrop);
+      f.insert(QStringLiteral("accuracy_metric"), accuracy);
+      f.insert(QStringLiteral("accuracy_base"), c.base);
+      f.insert(QStringLiteral("accuracy"), c.other);
+      f.insert(QStringLiteral("accuracy_drop"), c.drop);
+      f.insert(QStringLiteral("max_accuracy_drop"), c.threshold);
+      f.insert(QStringLiteral("pass"), c.pass);
+    }
+    // KL divergence compares distributions over the same token ids: only for the same vocabulary and tokens.
+    if (lm.config.vocabSize != baseline.config.vocabSize) {
+      f.insert(QStringLiteral("kld_skipped"), QStringLiteral("vocabulary of %1 tokens, the baseline's has %2")
+                                                  .arg(lm.config.vocabSize)
+                                                  .arg(baseline.config.vocabSize));
+    } else if (m.inputs.texts != base.inputs.texts) {
+      f.insert(QStringLiteral("kld_skipped"), QStringLiteral("tokenizes the data differently from the baseline"));
+    } else {
+      say(QStringLiteral("comparing %1 with %2").arg(m.spec.label, base.spec.label));
+      const FidelityRun r = compareModels(baseline.model, lm.model, base.inputs.texts, lmOptions(done));
+      *stopped = r.cancelled;
+      if (!r.cancelled) {
+        const QJsonObject s = fidelityJson(r.summary);
+        for (auto it = s.begin(); it != s.end(); ++it) f.insert(it.key(), it.value());
+      }
+    }
+    return f;
+  }
+
+  const JobSpec& spec_;
+  const EvalRunOptions& o_;
+  EvalDataOptions data_;
+  std::vector<EvalRow> rows_;
+  std::vector<PreparedModel> models_;
+  std::vector<size_t> order_;        // models_ in the order they are evaluated
+  QJsonObject metrics_;              // label → metrics of the models evaluated so far
+  std::optional<EvalStore> store_;
+  qint64 datasetId_ = 0;
+  QFile samplesFile_;
+  Clock::time_point start_;
+  EvalProgress progress_;
+  EvalOutcome outcome_;
+};
+
+}  // namespace
+
+QJsonObject fidelityJson(const FidelitySummary& s) {
+  return {{QStringLiteral("ppl_base"), s.pplBase},
+          {QStringLiteral("ppl_other"), s.pplOther},
+          {QStringLiteral("ppl_ratio"), s.pplRatio},
+          {QStringLiteral("kld"), QJsonObject{{QStringLiteral("mean"), s.kld.mean},
+                                              {QStringLiteral("median"), s.kld.median},
+                                              {QStringLiteral("p99"), s.kld.p99},
+                                              {QStringLiteral("max"), s.kld.max}}},
+          {QStringLiteral("same_top1"), s.sameTop1},
+          {QStringLiteral("delta_p"),
+           QJsonObject{{QStringLiteral("mean"), s.deltaP.mean}, {QStringLiteral("rms"), s.rmsDeltaP}}},
+          {QStringLiteral("tokens"), qint64(s.tokens)}};
+}
+
+EvalOutcome runEvaluation(const JobSpec& spec, const EvalRunOptions& o) { return Evaluation(spec, o).run(); }
+
+}  // namespace distillery
