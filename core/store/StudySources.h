@@ -18,7 +18,7 @@
 namespace distillery {
 
 struct ItemSourceOptions {
-  QStringList models;    // only these models (JSONL: output keys; evaluations: model labels); empty: all
+  QStringList models{};  // only these models (JSONL: output keys; evaluations: model labels); empty: all
   int maxSamples = 0;    // evaluations: at most this many samples, a seeded random choice (0: all)
   uint64_t seed = 0;     // the sample choice
 };

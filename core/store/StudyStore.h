@@ -46,23 +46,23 @@ ScreenChoice toScreen(Choice c, bool swapped);
 
 // An item before it is stored.
 struct StudyItemInput {
-  QString prompt;
-  QString outputA;           // rubric: the one output; pairwise: model a's output
-  QString modelA;            // the model that wrote outputA
-  QString outputB;           // pairwise: model b's output (empty for rubric)
-  QString modelB;            // pairwise: model b
+  QString prompt{};
+  QString outputA{};         // rubric: the one output; pairwise: model a's output
+  QString modelA{};          // the model that wrote outputA
+  QString outputB{};         // pairwise: model b's output (empty for rubric)
+  QString modelB{};          // pairwise: model b
   qint64 evaluationA = 0;    // evaluations.id outputA came from (0: not from a stored evaluation)
   qint64 evaluationB = 0;    // evaluations.id of outputB
   qint64 sampleIndex = -1;   // eval_samples.sample_index of both outputs (-1: none)
 };
 
 struct StudySpec {
-  QString name;                     // shown in lists; need not be unique
+  QString name{};                   // shown in lists; need not be unique
   StudyKind kind = StudyKind::Rubric;
   Rubric rubric = Rubric::seed();   // rubric studies: criteria, scale, weights (normalised when stored)
-  std::optional<uint64_t> seed;     // item order, left/right sides, per-rater orders (none: a random one, stored)
+  std::optional<uint64_t> seed{};   // item order, left/right sides, per-rater orders (none: a random one, stored)
   bool shufflePerRater = false;     // each rater gets an own seeded item order
-  QJsonObject source;               // provenance, stored verbatim ({"file": ...} or {"evaluations": [...]})
+  QJsonObject source{};             // provenance, stored verbatim ({"file": ...} or {"evaluations": [...]})
 };
 
 struct StudyInfo {
@@ -97,9 +97,9 @@ struct StudyItem {
 
 // A rating as the rater enters and sees it (screen sides).
 struct RaterRating {
-  RubricScores scores;                   // rubric: every criterion
-  std::optional<ScreenChoice> choice;    // pairwise
-  QString comment;                       // free text, may be empty
+  RubricScores scores{};                 // rubric: every criterion
+  std::optional<ScreenChoice> choice{};  // pairwise
+  QString comment{};                     // free text, may be empty
 };
 
 // What a rater is shown: deliberately without any model field.
