@@ -55,8 +55,8 @@ struct FidelitySummary {
 // token) so that the percentiles are exact.
 class FidelityAccumulator {
  public:
-  // baseLogits, otherLogits: [T, V] (any floating dtype or device; computed in float64 on the CPU), the logits
-  // at T positions; targets: [T] integer, the token each position should predict (in [0, V)). Throws Error when
+  // baseLogits, otherLogits: [T, V] (any floating dtype or device; computed in float64 on baseLogits' device,
+  // a few rows at a time), the logits at T positions; targets: [T] integer, the token each position should predict (in [0, V)). Throws Error when
   // shapes disagree or a target is out of range.
   void add(const at::Tensor& baseLogits, const at::Tensor& otherLogits, const at::Tensor& targets);
   int64_t tokens() const { return int64_t(kld_.size()); }

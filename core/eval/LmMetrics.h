@@ -11,7 +11,8 @@
 // each later window [b, min(b+W, n)) scores only the tokens after the previous window's end, so every token but a
 // text's first is scored exactly once, with all the tokens of its window before it as context (at least W−S of
 // them after the first window). The last window ends at the text's end. A text no longer than W is one window:
-// the plain perplexity. S = W gives disjoint windows (cheapest; tokens right after a boundary see little context).
+// the plain perplexity. S = W gives disjoint windows (cheapest); as in Hugging Face's loop a window's own first
+// token is then not scored (it has nothing before it in its window), so n − ceil(n/W) tokens count, not n − 1.
 #pragma once
 #include "eval/Fidelity.h"
 #include "model/CausalLM.h"
@@ -32,8 +33,8 @@ struct LmEvalOptions {
   int64_t window = 0;     // most tokens in one forward pass (W); 0 = the model's max_position_embeddings
   int64_t stride = 0;     // advance between windows (S, 1..W); 0 = W (disjoint windows)
   int64_t batchSize = 8;  // windows (or choice requests) per forward pass, right-padded and attention-masked
-  std::function<bool(int64_t done, int64_t total)> progress;  // after each batch (done/total windows or
-                                                              // requests); false stops: result.cancelled
+  std::function<bool(int64_t done, int64_t total)> progress = {};  // after each batch (done/total windows or
+                                                                   // requests); false stops: result.cancelled
 };
 
 // One window of one text: positions [begin, end) go through the model; the tokens at [scoreFrom, end) are scored
