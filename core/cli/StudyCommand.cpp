@@ -270,7 +270,7 @@ int reveal(Context& ctx) {
 int results(Context& ctx) {
   const QString usage = QStringLiteral(
       "distillery-cli study results ID [--bootstrap N] [--seed S] [--level ordinal|interval|nominal|ratio] "
-      "[--weights linear|quadratic] [--workspace PATH]");
+      "[--weights linear|quadratic] [--metrics bleu,...] [--workspace PATH]");
   QCommandLineParser p;
   p.addOption({QStringLiteral("bootstrap"), QStringLiteral("Bootstrap resamples for the 95% intervals (default 1000)."),
                QStringLiteral("N"), QStringLiteral("1000")});
@@ -280,8 +280,12 @@ int results(Context& ctx) {
                QStringLiteral("LEVEL"), QStringLiteral("ordinal")});
   p.addOption({QStringLiteral("weights"), QStringLiteral("Cohen's kappa weights for rubric scores (default none)."),
                QStringLiteral("W"), QStringLiteral("none")});
+  p.addOption({QStringLiteral("metrics"),
+               QStringLiteral("Correlate human scores with only these per-sample scores (default: every numeric one)."),
+               QStringLiteral("LIST")});
   if (!parse(p, ctx, usage, {QStringLiteral("ID")})) return 0;
   StudyResultOptions o;
+  o.metrics = p.value(QStringLiteral("metrics")).split(QLatin1Char(','), Qt::SkipEmptyParts);
   o.bootstrapRounds = int(wholeNumberOption(p, QStringLiteral("bootstrap"), 1000, 0, 1000000));
   o.seed = uint64_t(wholeNumberOption(p, QStringLiteral("seed"), 0, 0));
   o.level = parseMeasurementLevel(p.value(QStringLiteral("level")), QStringLiteral("--level"));

@@ -108,11 +108,13 @@ std::vector<CorrelationEntry> correlate(const std::vector<std::pair<double, std:
   return out;
 }
 
-// The finite numeric entries of a scores_json object.
-std::map<QString, double> numericScores(const QJsonObject& o) {
+// The finite numeric entries of a scores_json object that options.metrics asks for.
+std::map<QString, double> numericScores(const QJsonObject& o, const StudyResultOptions& options) {
   std::map<QString, double> out;
-  for (auto it = o.begin(); it != o.end(); ++it)
-    if (it.value().isDouble() && std::isfinite(it.value().toDouble())) out[it.key()] = it.value().toDouble();
+  for (auto it = o.begin(); it != o.end(); ++it) {
+    const bool wanted = options.metrics.isEmpty() ? it.key() != QLatin1String("line") : options.metrics.contains(it.key());
+    if (wanted && it.value().isDouble() && std::isfinite(it.value().toDouble())) out[it.key()] = it.value().toDouble();
+  }
   return out;
 }
 
@@ -148,7 +150,7 @@ void rubricResults(StudyResults& r, const std::vector<StudyItem>& items, const s
     perModel[it.modelA].push_back(mean);
     ratingsPerModel[it.modelA] += entry.second;
     if (const auto s = scores.find({it.evaluationA, it.sampleIndex}); s != scores.end() && it.sampleIndex >= 0)
-      pairs.push_back({mean[0], numericScores(s->second)});
+      pairs.push_back({mean[0], numericScores(s->second, o)});
   }
   std::mt19937_64 rng(o.seed);
   for (const auto& [model, values] : perModel) {
@@ -218,7 +220,7 @@ void pairwiseResults(StudyResults& r, const std::vector<StudyItem>& items, const
     const StudyItem& it = *byId.at(id);
     const auto sa = scores.find({it.evaluationA, it.sampleIndex}), sb = scores.find({it.evaluationB, it.sampleIndex});
     if (it.sampleIndex < 0 || sa == scores.end() || sb == scores.end()) continue;
-    const std::map<QString, double> a = numericScores(sa->second), b = numericScores(sb->second);
+    const std::map<QString, double> a = numericScores(sa->second, o), b = numericScores(sb->second, o);
     std::map<QString, double> diff;
     for (const auto& [m, v] : a)
       if (const auto w = b.find(m); w != b.end()) diff[m] = v - w->second;

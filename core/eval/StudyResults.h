@@ -13,6 +13,7 @@
 #include "store/StudyStore.h"
 
 #include <QtCore/QJsonObject>
+#include <QtCore/QStringList>
 
 #include <map>
 #include <optional>
@@ -26,6 +27,8 @@ struct StudyResultOptions {
   double confidence = 0.95;                            // central percentile interval
   MeasurementLevel level = MeasurementLevel::Ordinal;  // Krippendorff's α level for rubric scores (choices: nominal)
   KappaWeights weights = KappaWeights::None;           // Cohen's κ weights for rubric scores
+  QStringList metrics{};  // scores_json keys to correlate with (empty: every numeric key but "line", the sample's
+                          // line in its source file, which eval jobs store beside the scores)
 };
 
 // A mean with its standard error and bootstrap interval.

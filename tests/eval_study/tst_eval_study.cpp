@@ -749,14 +749,15 @@ class TestEvalStudy : public QObject {
     QTemporaryDir dir;
     const Workspace ws = Workspace::init(dir.path());
     const StudyStore studies(ws.store());
-    // Six samples for two models; bleu rises with the sample index, "noise" does not, "label" is text (ignored).
+    // Six samples for two models; bleu rises with the sample index, "noise" does not, "label" is text and "line"
+    // the source line (both ignored).
     const QStringList inputs = {"q0", "q1", "q2", "q3", "q4", "q5"};
     const QList<double> noise = {3, 1, 4, 1, 5, 9};
     auto samples = [&](double offset) {
       QList<QPair<QString, QJsonObject>> s;
       for (int i = 0; i < 6; ++i)
         s.append({QStringLiteral("out %1 %2").arg(offset).arg(i),
-                  QJsonObject{{"bleu", 10 * i + offset}, {"noise", noise[i] + offset}, {"label", "x"}}});
+                  QJsonObject{{"bleu", 10 * i + offset}, {"noise", noise[i] + offset}, {"label", "x"}, {"line", i + 1}}});
       return s;
     };
     const std::vector<qint64> ids = storeEvaluations(ws.store(), inputs, {{kModels[0], samples(0)}, {kModels[1], samples(1)}});
@@ -773,7 +774,7 @@ class TestEvalStudy : public QObject {
       noisy.push_back(noise[int(it.sampleIndex)] + offset);
     }
     const StudyResults r = studyResults(studies, id, {.bootstrapRounds = 0});
-    QCOMPARE(r.correlation.size(), size_t(2));  // bleu, noise; "label" is not a number
+    QCOMPARE(r.correlation.size(), size_t(2));  // bleu, noise; "label" is not a number, "line" is bookkeeping
     QCOMPARE(r.correlation[0].metric, QStringLiteral("bleu"));
     QCOMPARE(r.correlation[0].n, 12);
     QVERIFY(std::abs(*r.correlation[0].spearman - spearman(human, bleu)) < 1e-12);
@@ -782,6 +783,10 @@ class TestEvalStudy : public QObject {
     QCOMPARE(r.correlation[1].metric, QStringLiteral("noise"));
     QVERIFY(std::abs(*r.correlation[1].spearman - spearman(human, noisy)) < 1e-12);
     QVERIFY(std::abs(*r.correlation[1].kendall - kendallTauB(human, noisy)) < 1e-12);
+
+    const StudyResults only = studyResults(studies, id, {.bootstrapRounds = 0, .metrics = {QStringLiteral("noise")}});
+    QCOMPARE(only.correlation.size(), size_t(1));
+    QCOMPARE(only.correlation[0].spearman, r.correlation[1].spearman);
 
     // Pairwise: preference for a vs bleu(a) − bleu(b) (a is omega-3b, whose bleu is always 1 higher: a
     // constant series has no rank correlation, so none is reported).
