@@ -152,12 +152,7 @@ BleuResult bleu(const QStringList& hyps, const QList<QStringList>& refs, const B
   checkBleuOptions(options);
   const BleuTokenizer tokenizer = parseBleuTokenizer(options.tokenize);
   const Smooth smooth = parseSmooth(options.smooth);
-  if (refs.isEmpty()) throw Error({}, QStringLiteral("refs"), QStringLiteral("0"), QStringLiteral("needs a reference stream"));
-  for (qsizetype k = 0; k < refs.size(); ++k)
-    if (refs[k].size() != hyps.size())
-      throw Error({}, QStringLiteral("refs"), QStringLiteral("stream %1").arg(k + 1),
-                  QStringLiteral("has %1 segments but the hypotheses have %2").arg(refs[k].size()).arg(hyps.size()));
-  if (hyps.isEmpty()) throw Error({}, QStringLiteral("hyps"), QStringLiteral("0"), QStringLiteral("has no segments"));
+  scoring::checkStreams(hyps, refs);
 
   const int maxOrder = options.maxNgramOrder;
   const double smoothVal = smoothValue(smooth, options.smoothValue);

@@ -5,6 +5,7 @@
 
 #include "common/Error.h"
 #include "eval/Bleu.h"
+#include "tokenizer/Unicode.h"
 
 #include <QtCore/QChar>
 
@@ -115,11 +116,6 @@ std::vector<Text> tokensZh(std::u32string_view text) {
   return regexpTokens(padSingles(Text(scoring::strip(text)), isChineseChar));
 }
 
-bool isNumber(char32_t c) {
-  const auto cat = QChar::category(c);
-  return cat == QChar::Number_DecimalDigit || cat == QChar::Number_Letter || cat == QChar::Number_Other;
-}
-
 bool isPunct(char32_t c) {  // \p{P}
   switch (QChar::category(c)) {
     case QChar::Punctuation_Connector: case QChar::Punctuation_Dash: case QChar::Punctuation_Open:
@@ -142,7 +138,7 @@ bool isSymbol(char32_t c) {  // \p{S}
 
 // TokenizerV14International (mteval-v14): punctuation split off unless between digits, symbols always.
 std::vector<Text> tokensIntl(std::u32string_view text) {
-  const auto notNumber = [](char32_t c) { return !isNumber(c); };
+  const auto notNumber = [](char32_t c) { return !tokenizer::isNumeric(c); };  // \P{N}
   Text s = substitutePairs(Text(text), notNumber, isPunct, U"", U" ", U" ");  // (\P{N})(\p{P}) → \1 \2
   s = substitutePairs(s, isPunct, notNumber, U" ", U" ", U"");              // (\p{P})(\P{N}) →  \1 \2
   s = padSingles(s, isSymbol);                                              // (\p{S}) →  \1
@@ -186,12 +182,7 @@ std::vector<Text> bleuTokens(std::u32string_view text, BleuTokenizer t) {
 }
 
 QString bleuTokenize(const QString& text, const QString& tokenizer) {
-  QString out;
-  for (const Text& token : bleuTokens(scoring::toText(text), parseBleuTokenizer(tokenizer))) {
-    if (!out.isEmpty()) out += QLatin1Char(' ');
-    out += scoring::fromText(token);
-  }
-  return out;
+  return scoring::joinTokens(bleuTokens(scoring::toText(text), parseBleuTokenizer(tokenizer)));
 }
 
 }  // namespace distillery

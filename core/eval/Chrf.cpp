@@ -18,21 +18,16 @@ namespace {
 // The n-gram counters of one segment: char orders 1..charOrder, then word orders 1..wordOrder.
 using SegmentNgrams = std::vector<scoring::NgramCounts>;
 
-// string.punctuation
-bool isAsciiPunct(char32_t c) {
-  return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) || (c >= 0x7B && c <= 0x7E);
-}
-
 // _remove_punctuation: a trailing (else a leading) punctuation mark of a multi-character word becomes its own word.
 std::vector<Text> removePunctuation(std::u32string_view sent) {
   std::vector<Text> out;
   for (Text& w : scoring::split(sent)) {
     if (w.size() == 1) {
       out.push_back(std::move(w));
-    } else if (isAsciiPunct(w.back())) {
+    } else if (scoring::isAsciiPunctuation(w.back())) {
       out.push_back(w.substr(0, w.size() - 1));
       out.push_back(w.substr(w.size() - 1));
-    } else if (isAsciiPunct(w.front())) {
+    } else if (scoring::isAsciiPunctuation(w.front())) {
       out.push_back(w.substr(0, 1));
       out.push_back(w.substr(1));
     } else {
@@ -117,12 +112,7 @@ ChrfResult chrf(const QStringList& hyps, const QList<QStringList>& refs, const C
                 QStringLiteral("needs at least one n-gram order"));
   if (!std::isfinite(options.beta) || options.beta < 0)
     throw Error({}, QStringLiteral("beta"), QString::number(options.beta), QStringLiteral("must be 0 or more"));
-  if (refs.isEmpty()) throw Error({}, QStringLiteral("refs"), QStringLiteral("0"), QStringLiteral("needs a reference stream"));
-  for (qsizetype k = 0; k < refs.size(); ++k)
-    if (refs[k].size() != hyps.size())
-      throw Error({}, QStringLiteral("refs"), QStringLiteral("stream %1").arg(k + 1),
-                  QStringLiteral("has %1 segments but the hypotheses have %2").arg(refs[k].size()).arg(hyps.size()));
-  if (hyps.isEmpty()) throw Error({}, QStringLiteral("hyps"), QStringLiteral("0"), QStringLiteral("has no segments"));
+  scoring::checkStreams(hyps, refs);
 
   Extractor extract{options, {}};
   ChrfResult result;

@@ -204,12 +204,7 @@ RougeScores rougeScore(const QString& target, const QString& prediction, const R
 
 RougeResult rouge(const QStringList& hyps, const QList<QStringList>& refs, const RougeOptions& options) {
   const std::vector<RougeType> types = parseTypes(options.types);
-  if (refs.isEmpty()) throw Error({}, QStringLiteral("refs"), QStringLiteral("0"), QStringLiteral("needs a reference stream"));
-  for (qsizetype k = 0; k < refs.size(); ++k)
-    if (refs[k].size() != hyps.size())
-      throw Error({}, QStringLiteral("refs"), QStringLiteral("stream %1").arg(k + 1),
-                  QStringLiteral("has %1 segments but the hypotheses have %2").arg(refs[k].size()).arg(hyps.size()));
-  if (hyps.isEmpty()) throw Error({}, QStringLiteral("hyps"), QStringLiteral("0"), QStringLiteral("has no segments"));
+  scoring::checkStreams(hyps, refs);
 
   Tokenizer tok{options, {}, {}};
   RougeResult result;

@@ -1,5 +1,6 @@
 #include "eval/ScoringText.h"
 
+#include "common/Error.h"
 #include "tokenizer/Unicode.h"
 
 namespace distillery::scoring {
@@ -44,6 +45,29 @@ Text removeSpaces(std::u32string_view s) {
   for (char32_t c : s)
     if (!isSpace(c)) out.push_back(c);
   return out;
+}
+
+QString joinTokens(const std::vector<Text>& tokens) {
+  QString out;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (i > 0) out += QLatin1Char(' ');
+    out += fromText(tokens[i]);
+  }
+  return out;
+}
+
+bool isAsciiPunctuation(char32_t c) {
+  return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) || (c >= 0x7B && c <= 0x7E);
+}
+
+void checkStreams(const QStringList& hyps, const QList<QStringList>& refs) {
+  if (refs.isEmpty())
+    throw Error({}, QStringLiteral("refs"), QStringLiteral("0"), QStringLiteral("needs a reference stream"));
+  for (qsizetype k = 0; k < refs.size(); ++k)
+    if (refs[k].size() != hyps.size())
+      throw Error({}, QStringLiteral("refs"), QStringLiteral("stream %1").arg(k + 1),
+                  QStringLiteral("has %1 segments but the hypotheses have %2").arg(refs[k].size()).arg(hyps.size()));
+  if (hyps.isEmpty()) throw Error({}, QStringLiteral("hyps"), QStringLiteral("0"), QStringLiteral("has no segments"));
 }
 
 char32_t TokenIds::id(const Text& token) {

@@ -3,6 +3,7 @@
 // QString UTF-16 units), str.split()/strip() whitespace, and n-gram keys built from interned token ids.
 #pragma once
 #include <QtCore/QString>
+#include <QtCore/QStringList>
 
 #include <string>
 #include <string_view>
@@ -25,6 +26,14 @@ std::u32string_view rstrip(std::u32string_view s);
 std::u32string_view strip(std::u32string_view s);
 // ''.join(s.split()): every whitespace character removed.
 Text removeSpaces(std::u32string_view s);
+// ' '.join(tokens)
+QString joinTokens(const std::vector<Text>& tokens);
+// A character of Python's string.punctuation (the 32 ASCII punctuation and symbol characters).
+bool isAsciiPunctuation(char32_t c);
+
+// Throws Error (field "refs") unless there is a reference stream, each with as many segments as hyps, and hyps has
+// at least one segment.
+void checkStreams(const QStringList& hyps, const QList<QStringList>& refs);
 
 // Interns tokens as small integers so an n-gram is a string of ids (hashable, compared like Python's tuples).
 class TokenIds {

@@ -15,10 +15,6 @@ using scoring::Text;
 
 namespace {
 
-bool isAsciiPunct(char32_t c) {  // string.punctuation
-  return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) || (c >= 0x7B && c <= 0x7E);
-}
-
 // Python's Unicode \w: alphanumeric (letters and numbers) or the underscore.
 bool isWordChar(char32_t c) { return c == U'_' || QChar::isLetterOrNumber(c); }
 
@@ -46,7 +42,7 @@ Text removeArticles(const Text& s) {
 std::vector<Text> normalizedTokens(const QString& text) {
   Text s;
   for (char32_t c : scoring::toText(text.toLower()))
-    if (!isAsciiPunct(c)) s += c;
+    if (!scoring::isAsciiPunctuation(c)) s += c;
   return scoring::split(removeArticles(s));
 }
 
@@ -69,14 +65,7 @@ double f1(const std::vector<Text>& prediction, const std::vector<Text>& truth) {
 
 }  // namespace
 
-QString normalizeAnswer(const QString& text) {
-  QString out;
-  for (const Text& token : normalizedTokens(text)) {
-    if (!out.isEmpty()) out += QLatin1Char(' ');
-    out += scoring::fromText(token);
-  }
-  return out;
-}
+QString normalizeAnswer(const QString& text) { return scoring::joinTokens(normalizedTokens(text)); }
 
 double exactMatch(const QString& prediction, const QStringList& references) {
   const QString p = normalizeAnswer(prediction);
