@@ -140,12 +140,18 @@ int kld(Context& ctx) {
 
   std::atomic_bool cancel{false};
   SigintCancels guard(cancel);
-  const auto print = progressPrinter(ctx, QStringLiteral("kld"));
   LmEvalOptions o;
   o.window = seqLen;
   o.stride = stride;
   o.batchSize = batch;
-  o.progress = [&](int64_t done, int64_t total) { return print(done, total) && !cancel.load(); };
+  // One line a batch (each a forward pass of both models); stderr stays for errors only with --json.
+  o.progress = [&](int64_t done, int64_t total) {
+    if (!ctx.json) {
+      ctx.err << "kld: " << done << "/" << total << " windows" << (done == total ? "\n" : "\r");
+      ctx.err.flush();
+    }
+    return !cancel.load();
+  };
   const FidelityRun run = compareModels(base.model, other.model, texts, o);
   if (run.cancelled) throw Error(QStringLiteral("kld: cancelled"));
   const FidelitySummary& s = run.summary;

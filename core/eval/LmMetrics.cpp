@@ -31,22 +31,17 @@ void checkIds(const std::vector<int32_t>& ids, int64_t vocab, const QString& wha
                   QStringLiteral("token id outside the model's vocabulary [0, %1)").arg(vocab));
 }
 
-// Right-padded rows → (ids [B, L] int64, mask [B, L] int64) on device.
+// Right-padded rows (none empty) → (ids [B, L] int64, mask [B, L] int64: 1 token, 0 padding) on device.
 std::pair<torch::Tensor, torch::Tensor> padRows(const std::vector<std::vector<int32_t>>& rows,
                                                 const torch::Device& device) {
-  int64_t width = 1;
-  for (const auto& r : rows) width = std::max<int64_t>(width, int64_t(r.size()));
-  const int64_t n = int64_t(rows.size());
-  torch::Tensor ids = torch::zeros({n, width}, torch::kInt64);
-  torch::Tensor mask = torch::zeros({n, width}, torch::kInt64);
-  auto I = ids.accessor<int64_t, 2>();
-  auto M = mask.accessor<int64_t, 2>();
-  for (int64_t b = 0; b < n; ++b)
-    for (size_t s = 0; s < rows[size_t(b)].size(); ++s) {
-      I[b][int64_t(s)] = rows[size_t(b)][s];
-      M[b][int64_t(s)] = 1;
-    }
-  return {ids.to(device), mask.to(device)};
+  std::vector<torch::Tensor> ids, ones;
+  for (const auto& r : rows) {
+    ids.push_back(torch::tensor(std::vector<int64_t>(r.begin(), r.end()), torch::kInt64));  // [len]
+    ones.push_back(torch::ones({int64_t(r.size())}, torch::kInt64));
+  }
+  // Qualified: an unqualified call also finds at::pad_sequence by argument-dependent lookup.
+  return {torch::nn::utils::rnn::pad_sequence(ids, /*batch_first=*/true).to(device),
+          torch::nn::utils::rnn::pad_sequence(ones, /*batch_first=*/true).to(device)};
 }
 
 // One forward pass over right-padded rows: logits [B, L, V] (float32, on the model's device).
