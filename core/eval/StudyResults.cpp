@@ -244,9 +244,6 @@ StudyResults computeStudyResults(const StudyInfo& study, const std::vector<Study
       it.modelA = alias.at(it.modelA);
       if (!it.modelB.isEmpty()) it.modelB = alias.at(it.modelB);
     }
-    r.study.models.clear();
-    for (const auto& [name, a] : alias) r.study.models.append(a);
-    r.study.models.sort();
   }
   std::map<QString, int> rated;
   for (const StoredRating& s : ratings) ++rated[s.rater];

@@ -171,7 +171,7 @@ QJsonObject StudyInfo::toJson() const {
     o.insert(QStringLiteral("source"), source);
   } else {
     // The source names evaluations (and so models) too: shown with the names, after reveal.
-    o.insert(QStringLiteral("model_count"), int(models.size()));
+    o.insert(QStringLiteral("model_count"), modelCount);
   }
   return o;
 }
@@ -300,7 +300,10 @@ StudyInfo StudyStore::info(qint64 studyId) const {
   m.addBindValue(studyId);
   m.addBindValue(studyId);
   sql::exec(store_, m, QStringLiteral("cannot read the models of study %1").arg(studyId));
-  while (m.next()) s.models.append(m.value(0).toString());
+  while (m.next()) {
+    ++s.modelCount;
+    if (s.revealed) s.models.append(m.value(0).toString());
+  }
   return s;
 }
 

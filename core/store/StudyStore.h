@@ -79,8 +79,8 @@ struct StudyInfo {
   int raters = 0;            // raters with at least one rating
   int ratings = 0;
   QJsonObject source;
-  // Model names are included only once revealed ("models"); before, only their count.
-  QStringList models;        // distinct model names, sorted
+  int modelCount = 0;        // distinct models
+  QStringList models;        // their names, sorted; empty until the study is revealed
   QJsonObject toJson() const;
 };
 

@@ -218,9 +218,12 @@ class TestEvalStudy : public QObject {
     QCOMPARE(info.items, items);
     QCOMPARE(info.seed, uint64_t(3));
     QCOMPARE(info.source.value(QStringLiteral("file")).toString(), answersFile());
+    QCOMPARE(info.modelCount, 3);
+    QVERIFY(info.models.isEmpty());  // names only once revealed
+    studies.reveal(id);
     QStringList sorted = kModels;
     sorted.sort();
-    QCOMPARE(info.models, sorted);
+    QCOMPARE(studies.info(id).models, sorted);
     // Positions 1..n; every input item stored once with its outputs and models intact.
     const std::vector<StudyItem> stored = studies.items(id);
     QCOMPARE(int(stored.size()), items);
