@@ -56,25 +56,36 @@ void renameOver(const QString& from, const QString& to) {
     throw Error(to, {}, {}, QStringLiteral("cannot be moved into place from %1: %2").arg(from, osError()));
 }
 
-// The parameters configJson implies, taken from model in registration order (converted to dtype), after checking
-// that the model holds exactly those with the config's shapes.
-TensorList checkedParameters(CausalLM& model, const ModelConfig& cfg, torch::ScalarType dtype, const QString& dir) {
+// The tensors configJson implies, taken from model in registration order after checking that the model holds
+// exactly those with the config's shapes: parameters converted to dtype, and for a quantized config the
+// quantized Linears' codes, scales and zeros in their own dtypes (they are buffers, not parameters).
+TensorList checkedParameters(CausalLM& model, const ModelConfig& cfg, const std::optional<QuantConfig>& quant,
+                             torch::ScalarType dtype, const QString& dir) {
   QMap<QString, torch::Tensor> params;
   for (const auto& p : model->named_parameters()) params.insert(QString::fromStdString(p.key()), p.value());
+  QMap<QString, torch::Tensor> buffers;
+  for (const auto& b : model->named_buffers()) buffers.insert(QString::fromStdString(b.key()), b.value());
   QSet<QString> expectedNames;
   TensorList out;
   torch::NoGradGuard noGrad;
-  for (const ExpectedTensor& e : expectedTensors(cfg)) {
+  for (const ExpectedTensor& e : expectedTensors(cfg, quant)) {
     expectedNames.insert(e.name);
-    const auto it = params.constFind(e.name);
-    if (it == params.constEnd())
+    const QMap<QString, torch::Tensor>& from = e.dtype ? buffers : params;
+    const auto it = from.constFind(e.name);
+    if (it == from.constEnd())
       throw FormatError(dir, e.name, {},
-                        QStringLiteral("is implied by the config (%1, shape %2) but the model has no such parameter")
-                            .arg(cfg.architecture, shapeText(e.shape)));
+                        QStringLiteral("is implied by the config (%1%2, shape %3) but the model has no such %4")
+                            .arg(cfg.architecture,
+                                 quant ? QStringLiteral(" quantized as ") + quant->scheme.name() : QString(),
+                                 shapeText(e.shape),
+                                 e.dtype ? QStringLiteral("quantized tensor") : QStringLiteral("parameter")));
     if (it->sizes().vec() != e.shape)
       throw FormatError(dir, e.name, shapeText(it->sizes().vec()),
                         QStringLiteral("is the model's shape, but the config implies %1").arg(shapeText(e.shape)));
-    out.emplace_back(e.name.toStdString(), it->detach().to(dtype));
+    if (e.dtype && dtypeFromScalarType(it->scalar_type()) != e.dtype)
+      throw FormatError(dir, e.name, QString::fromLatin1(c10::toString(it->scalar_type())),
+                        QStringLiteral("is the model's dtype, but the layout stores %1").arg(dtypeName(*e.dtype)));
+    out.emplace_back(e.name.toStdString(), e.dtype ? it->detach() : it->detach().to(dtype));
   }
   for (auto it = params.constBegin(); it != params.constEnd(); ++it)
     if (!expectedNames.contains(it.key()))
@@ -143,6 +154,7 @@ void saveModel(CausalLM& model, const QJsonObject& configJson, const QString& di
   const torch::ScalarType dtype = options.dtype.value_or(model->dtype());
   const QString dtypeName = configDtypeName(dtype);
   const ModelConfig cfg = ModelConfig::fromJson(configJson, QDir(target).filePath(kConfigFile));
+  const std::optional<QuantConfig> quant = QuantConfig::fromConfigJson(configJson, cfg.path);
 
   // Refuse before anything is written.
   const QFileInfo targetInfo(target);
@@ -157,7 +169,7 @@ void saveModel(CausalLM& model, const QJsonObject& configJson, const QString& di
                                  "written: choose a new or empty folder"));
     replaceWhole = empty;
   }
-  const TensorList tensors = checkedParameters(model, cfg, dtype, target);
+  const TensorList tensors = checkedParameters(model, cfg, quant, dtype, target);
 
   const QString parent = QFileInfo(target).absolutePath();
   if (!QDir().mkpath(parent)) throw Error(parent, {}, {}, QStringLiteral("cannot be created"));

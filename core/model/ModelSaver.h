@@ -9,6 +9,10 @@
 //
 //   saveModel(lm, readJsonObject(teacher + "/config.json"), out, teacher);   // Error naming the folder or file
 //
+// A quantized model (quant/QuantizeModel.h) is saved when configJson carries the matching "quantization_config"
+// block: its Linears' qweight / scales / zeros go into the weight files in their own dtypes (the layout of
+// quant/QuantConfig.h), the float tensors in dtype.
+//
 // Safety: every file is first written into a hidden temp folder beside dir, fsynced, then moved in by rename.
 // A new or empty dir is replaced by the temp folder in one rename; an existing model folder (it has config.json)
 // gets the files renamed over its own one by one (weights first, config.json last) and loses the weight files
@@ -41,7 +45,8 @@ QStringList modelSideFiles();
 
 // Writes model as a Hugging Face folder (see above). configJson must describe model: it is read with
 // ModelConfig::fromJson and the model must hold exactly the parameters it implies, with their shapes (a model
-// with LoRA adapters still attached is refused: merge or unload them first). Throws Error naming dir for a
+// with LoRA adapters still attached is refused: merge or unload them first; a quantized model needs the
+// quantization_config block of its scheme). Throws Error naming dir for a
 // non-empty folder that is not a model folder (unless allowed), FormatError for a config that does not match,
 // and Error for any failed write (the folder then holds its previous files). sourceDir may be empty.
 void saveModel(CausalLM& model, const QJsonObject& configJson, const QString& dir, const QString& sourceDir,
