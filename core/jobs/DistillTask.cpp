@@ -5,6 +5,7 @@
 #include "kd/KdLoss.h"
 #include "kd/Schedule.h"
 #include "model/ModelLoader.h"
+#include "quant/QuantizeModel.h"
 
 #include <torch/torch.h>
 
@@ -14,6 +15,7 @@ DistillTask::DistillTask(const JobSpec& spec) : spec_(spec) {
   const torch::Device device = jobDevice(spec);
   student_ = loadCausalLM(spec.student, trainableDtype(spec), device);
   trainable_ = selectTrainable(student_, spec.train.trainable);
+  setFakeQuant(student_, qatScheme(spec.train.qat));  // QAT: the student's decoder Linears fake-quantize (STE)
 
   teachers_.push_back(loadCausalLM(spec.teacher, frozenDtype(spec), device));
   mix_.push_back(spec.kd.teacherWeight);

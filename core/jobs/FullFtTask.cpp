@@ -2,6 +2,7 @@
 
 #include "jobs/TaskSupport.h"
 #include "model/ModelLoader.h"
+#include "quant/QuantizeModel.h"
 
 #include <torch/torch.h>
 
@@ -10,6 +11,7 @@ namespace distillery {
 FullFtTask::FullFtTask(const JobSpec& spec) : spec_(spec) {
   model_ = loadCausalLM(spec.student, trainableDtype(spec), jobDevice(spec));
   trainable_ = selectTrainable(model_, spec.train.trainable);
+  setFakeQuant(model_, qatScheme(spec.train.qat));  // QAT: decoder Linears fake-quantize their weights (STE)
 }
 
 LossParts FullFtTask::loss(const Batch& batch, int64_t, int64_t) {

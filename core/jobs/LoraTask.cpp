@@ -2,6 +2,7 @@
 
 #include "jobs/TaskSupport.h"
 #include "model/ModelLoader.h"
+#include "quant/QuantizeModel.h"
 
 #include <torch/torch.h>
 
@@ -20,6 +21,8 @@ LoraConfig loraConfigOf(const LoraSpec& spec) {
 LoraTask::LoraTask(const JobSpec& spec) : spec_(spec), config_(loraConfigOf(spec.lora)) {
   model_ = loadCausalLM(spec.student, frozenDtype(spec), jobDevice(spec));
   applyLora(model_, config_, spec.train.seed);
+  // QAT: the merged weight is fake-quantized in forward, so the adapter learns to survive quantization.
+  setFakeQuant(model_, qatScheme(spec.train.qat));
 }
 
 std::vector<NamedTensor> LoraTask::trainableParameters() { return loraParameters(model_); }
