@@ -8,7 +8,7 @@
 //                       zero point needs no clamping), scale = (hi − lo)/15, zero = round(−lo/scale) in 0..15,
 //                       q = clamp(round(W/scale) + zero, 0, 15); W ≈ (q − zero)·scale. An all-zero group gets
 //                       scale 1, zero 0. Codes are packed two per byte: byte j of a row holds column 2j in its low
-//                       nibble and column 2j+1 in its high nibble (llama.cpp's and AutoAWQ's order within a byte).
+//                       nibble and column 2j+1 in its high nibble (adjacent columns; not llama.cpp's Q4_0 block order).
 //   activations "int8"  optional W8A8 simulation: each token's Linear input is fake-quantized per token
 //                       (absmax/127, round, clamp ±127) before the matmul; numerics are simulated in the
 //                       activation dtype, there is no integer GEMM.
