@@ -62,8 +62,8 @@ int quantize(Context& ctx) {
                                    QStringLiteral("PEFT LoRA adapter folder merged into the model first."),
                                    QStringLiteral("DIR"));
   const QCommandLineOption device(QStringLiteral("device"), kDeviceHelp, QStringLiteral("DEVICE"));
-  const QCommandLineOption force(QStringLiteral("force"),
-                                 QStringLiteral("Write into an existing non-empty OUT_DIR (its other files are kept)."));
+  const QCommandLineOption force(
+      QStringLiteral("force"), QStringLiteral("Write into an existing non-empty OUT_DIR (its other files are kept)."));
   p.addOptions({scheme, activations, adapter, device, force});
   p.addPositionalArgument(QStringLiteral("MODEL_DIR"), QStringLiteral("Hugging Face model folder (float)."));
   p.addPositionalArgument(QStringLiteral("OUT_DIR"), QStringLiteral("New (or empty) folder for the result."));

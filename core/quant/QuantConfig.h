@@ -12,7 +12,8 @@
 //                                                                            the low nibble, 2j+1 in the high one)
 //                        <module>.scales   F32 [out]             (int8)  or  F32 [out, in/G]
 //                        <module>.zeros    (int4 only)                        U8 [out, in/G], zero points 0..15
-//                      W[o, i] = qweight[o, i]·scales[o]  (int8);  (code[o, i] − zeros[o, i/G])·scales[o, i/G]  (int4)
+//                      W[o, i] = qweight[o, i]·scales[o]                        (int8)
+//                      W[o, i] = (code[o, i] − zeros[o, i/G])·scales[o, i/G]     (int4)
 //                      every other tensor (embeddings, norms, biases, lm_head) as in a float checkpoint
 //
 // modules_not_converted lists module names (or name suffixes, PEFT's matching rule) whose Linear stays float;

@@ -31,7 +31,9 @@ using namespace distillery;
 
 namespace {
 
-QuantScheme scheme(const QString& name) { return QuantScheme::parse(name, QStringLiteral("test"), QStringLiteral("scheme")); }
+QuantScheme scheme(const QString& name) {
+  return QuantScheme::parse(name, QStringLiteral("test"), QStringLiteral("scheme"));
+}
 
 QuantConfig config(const QString& name, bool activations = false) {
   QuantConfig c;
@@ -242,7 +244,8 @@ class TestQuant : public QObject {
     const torch::Tensor packed = packInt4(torch::tensor({1, 2, 15, 0}, torch::kUInt8));
     QCOMPARE(packed[0].item<int>(), 0x21);
     QCOMPARE(packed[1].item<int>(), 0x0F);
-    QVERIFY(errorOf([] { packInt4(torch::zeros({3}, torch::kUInt8)); }).contains(QStringLiteral("even last dimension")));
+    QVERIFY(
+        errorOf([] { packInt4(torch::zeros({3}, torch::kUInt8)); }).contains(QStringLiteral("even last dimension")));
   }
 
   // ---- the report on a small tensor worked out by hand ----
