@@ -153,9 +153,9 @@ QJsonObject quickJob(const QCommandLineParser& p) {
 
 // The aggregate numbers of each model as a table for people (fidelity and paths stay in the JSON).
 void printTable(Context& ctx, const QJsonObject& models, const QJsonArray& order) {
-  static const QStringList columns = {"perplexity", "next_token_accuracy", "mc_accuracy", "exact_match", "token_f1",
-                                      "bleu",       "chrf",                "rougeL",      "first_token_ms",
-                                      "ms_per_token", "tokens_per_s"};
+  static const QStringList columns = {
+      "perplexity", "next_token_accuracy", "mc_accuracy",  "exact_match", "token_f1", "bleu", "chrf",
+      "rougeL",     "first_token_ms",      "ms_per_token", "tokens_per_s"};
   QStringList shown;
   for (const QString& c : columns)
     for (const QJsonValue& label : order)
@@ -170,14 +170,15 @@ void printTable(Context& ctx, const QJsonObject& models, const QJsonArray& order
     QString line = label.toString().leftJustified(width);
     for (const QString& c : shown) {
       const QJsonValue v = m.value(c);
-      line += QStringLiteral("  ") + (v.isDouble() ? QString::number(v.toDouble(), 'f', 4) : QStringLiteral("-"))
-                                         .rightJustified(int(c.size()));
+      line +=
+          QStringLiteral("  ") +
+          (v.isDouble() ? QString::number(v.toDouble(), 'f', 4) : QStringLiteral("-")).rightJustified(int(c.size()));
     }
     const QJsonObject f = m.value(QStringLiteral("fidelity")).toObject();
     if (f.contains(QStringLiteral("pass")))
-      line += QStringLiteral("  vs %1: %2").arg(f.value(QStringLiteral("baseline")).toString(),
-                                                f.value(QStringLiteral("pass")).toBool() ? QStringLiteral("pass")
-                                                                                         : QStringLiteral("FAIL"));
+      line += QStringLiteral("  vs %1: %2")
+                  .arg(f.value(QStringLiteral("baseline")).toString(),
+                       f.value(QStringLiteral("pass")).toBool() ? QStringLiteral("pass") : QStringLiteral("FAIL"));
     ctx.out << line << '\n';
   }
   ctx.out.flush();
@@ -198,7 +199,8 @@ int evalMain(Context& ctx) {
                QStringLiteral("[LABEL=]DIR")});
   p.addOption({QStringLiteral("adapter"), QStringLiteral("A PEFT LoRA adapter for the model labelled LABEL."),
                QStringLiteral("LABEL=DIR")});
-  p.addOption({QStringLiteral("data"), QStringLiteral("The dataset to evaluate on (data.test)."), QStringLiteral("FILE")});
+  p.addOption(
+      {QStringLiteral("data"), QStringLiteral("The dataset to evaluate on (data.test)."), QStringLiteral("FILE")});
   p.addOption({QStringLiteral("format"),
                QStringLiteral("text, alpaca, sharegpt, messages or prompt_completion (default text)."),
                QStringLiteral("F")});
@@ -210,14 +212,14 @@ int evalMain(Context& ctx) {
   p.addOption({QStringLiteral("metrics"),
                QStringLiteral("Generation scores: exact_match, token_f1, bleu, chrf, rouge (default all)."),
                QStringLiteral("M,...")});
-  p.addOption({QStringLiteral("max-samples"), QStringLiteral("Evaluate the first N rows only (0: all)."),
-               QStringLiteral("N")});
-  p.addOption({QStringLiteral("max-new-tokens"), QStringLiteral("New tokens per answer (default 128)."),
-               QStringLiteral("N")});
-  p.addOption({QStringLiteral("seq-len"), QStringLiteral("Perplexity window in tokens (default 512)."),
-               QStringLiteral("N")});
-  p.addOption({QStringLiteral("stride"), QStringLiteral("Perplexity window step (default seq-len / 2)."),
-               QStringLiteral("N")});
+  p.addOption(
+      {QStringLiteral("max-samples"), QStringLiteral("Evaluate the first N rows only (0: all)."), QStringLiteral("N")});
+  p.addOption(
+      {QStringLiteral("max-new-tokens"), QStringLiteral("New tokens per answer (default 128)."), QStringLiteral("N")});
+  p.addOption(
+      {QStringLiteral("seq-len"), QStringLiteral("Perplexity window in tokens (default 512)."), QStringLiteral("N")});
+  p.addOption(
+      {QStringLiteral("stride"), QStringLiteral("Perplexity window step (default seq-len / 2)."), QStringLiteral("N")});
   p.addOption({QStringLiteral("baseline"),
                QStringLiteral("Label of the reference model: the others get KL divergence and accuracy drop."),
                QStringLiteral("LABEL")});

@@ -75,8 +75,8 @@ EvalRow readRow(const QJsonObject& source, const QString& where, const EvalDataO
   if (o.format == kPromptCompletion) {
     // Read field by field: a multiple-choice row may come without a completion.
     const QString prompt = stringField(r.row, QStringLiteral("prompt"), where, true);
-    r.prompt = QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
-                                      {QStringLiteral("content"), prompt}}};
+    r.prompt =
+        QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")}, {QStringLiteral("content"), prompt}}};
     r.reference = stringField(r.row, QStringLiteral("completion"), where, !choice);
   } else {
     r.prompt = promptMessages(r.row, o.format, where);
@@ -95,8 +95,8 @@ EvalRow readRow(const QJsonObject& source, const QString& where, const EvalDataO
 }  // namespace
 
 QJsonObject EvalRow::sliceFields() const {
-  static const QStringList content = {"text",         "instruction", "input",     "output",
-                                      "conversations", "messages",    "prompt",    "completion"};
+  static const QStringList content = {"text",          "instruction", "input",  "output",
+                                      "conversations", "messages",    "prompt", "completion"};
   QJsonObject out;
   for (auto it = row.begin(); it != row.end(); ++it) {
     if (content.contains(it.key())) continue;
@@ -129,8 +129,7 @@ EvalInputs renderEvalInputs(const std::vector<EvalRow>& rows, const Tokenizer& t
   EvalInputs in;
   const bool chat = o.format != QLatin1String("text") && o.format != kPromptCompletion;
   std::optional<ChatTemplate> templ;
-  if (chat && (needs(o, "generation") || needs(o, "multiple_choice")))
-    templ = modelChatTemplate(tokenizer, modelDir);
+  if (chat && (needs(o, "generation") || needs(o, "multiple_choice"))) templ = modelChatTemplate(tokenizer, modelDir);
   const auto promptText = [&](const EvalRow& r) {
     return templ ? templ->render(r.prompt, true) : contentOf(r.prompt[0]);
   };

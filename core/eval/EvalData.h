@@ -31,25 +31,25 @@ namespace distillery {
 class Tokenizer;
 
 struct EvalDataOptions {
-  QString format = "text";              // data.format: text | alpaca | sharegpt | messages | prompt_completion
-  FieldMap fields;                      // data.fields: schema field → source field
-  QStringList tasks;                    // eval.tasks: decides what each row must have
-  int64_t maxSamples = 0;               // the first N rows only; 0: all
-  QString choicesField = "choices";     // eval.choices_field
-  QString answerField = "answer";       // eval.answer_field
-  bool fidelity = false;                // a baseline is set: the whole rows are tokenized for the comparison
+  QString format = "text";           // data.format: text | alpaca | sharegpt | messages | prompt_completion
+  FieldMap fields;                   // data.fields: schema field → source field
+  QStringList tasks;                 // eval.tasks: decides what each row must have
+  int64_t maxSamples = 0;            // the first N rows only; 0: all
+  QString choicesField = "choices";  // eval.choices_field
+  QString answerField = "answer";    // eval.answer_field
+  bool fidelity = false;             // a baseline is set: the whole rows are tokenized for the comparison
 };
 
 struct EvalRow {
-  int64_t index = 0;     // 0-based position among the rows evaluated
-  int64_t line = 0;      // 1-based line of the file where the row starts
-  QString where;         // "FILE:LINE", for errors
-  QJsonObject row;       // the source row with data.fields applied (the multiple-choice fields moved below)
-  QJsonArray prompt;     // the prompt as messages (prompt_completion: one user message); empty for text
-  QString input;         // the prompt as a person reads it (text data: the text itself)
-  QString reference;     // the expected answer; empty when the row has none
-  QStringList choices;   // multiple_choice: the candidate answers
-  int gold = -1;         // multiple_choice: index of the right one
+  int64_t index = 0;    // 0-based position among the rows evaluated
+  int64_t line = 0;     // 1-based line of the file where the row starts
+  QString where;        // "FILE:LINE", for errors
+  QJsonObject row;      // the source row with data.fields applied (the multiple-choice fields moved below)
+  QJsonArray prompt;    // the prompt as messages (prompt_completion: one user message); empty for text
+  QString input;        // the prompt as a person reads it (text data: the text itself)
+  QString reference;    // the expected answer; empty when the row has none
+  QStringList choices;  // multiple_choice: the candidate answers
+  int gold = -1;        // multiple_choice: index of the right one
   // The row's scalar fields (strings up to 200 characters, numbers, booleans) minus the ones above: what results
   // can later be sliced by (group, domain, language).
   QJsonObject sliceFields() const;

@@ -1,5 +1,6 @@
 #include "eval/EvalRun.h"
 
+#include "checkpoint/Checkpoint.h"
 #include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "common/FileHash.h"
@@ -40,14 +41,13 @@ struct PreparedModel {
 
 QJsonValue finiteOrNull(double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(QJsonValue::Null); }
 
-// The weight files of a model folder (model.safetensors or its shards model-0000k-of-0000n.safetensors) or of an
-// adapter folder (adapter_model.safetensors); other files there are not the model.
-qint64 weightBytes(const QString& dir) {
-  if (dir.isEmpty()) return 0;
+// The weight files of a model folder (its checkpoint: model.safetensors or the shards of its index) and of its
+// adapter (adapter_model.safetensors); other files there are not the model.
+qint64 weightBytes(const EvalModelSpec& m) {
   qint64 bytes = 0;
-  for (const QFileInfo& f : QDir(dir).entryInfoList(
-           {QStringLiteral("model*.safetensors"), QStringLiteral("adapter_model.safetensors")}, QDir::Files))
-    bytes += f.size();
+  for (const QString& file : CheckpointReader(m.path).files()) bytes += QFileInfo(file).size();
+  if (!m.adapter.isEmpty())
+    bytes += QFileInfo(QDir(m.adapter).filePath(QStringLiteral("adapter_model.safetensors"))).size();
   return bytes;
 }
 
@@ -109,7 +109,8 @@ class Evaluation {
     for (size_t i = 0; i < spec_.models.size(); ++i) {
       const EvalModelSpec& m = spec_.models[i];
       const QString at = QStringLiteral("models[%1]").arg(i);
-      requireFile(m.path, QStringLiteral("config.json"), at + QStringLiteral(".path"), QStringLiteral("a model folder"));
+      requireFile(m.path, QStringLiteral("config.json"), at + QStringLiteral(".path"),
+                  QStringLiteral("a model folder"));
       if (!m.adapter.isEmpty())
         requireFile(m.adapter, QStringLiteral("adapter_config.json"), at + QStringLiteral(".adapter"),
                     QStringLiteral("a PEFT adapter folder"));
@@ -118,8 +119,10 @@ class Evaluation {
     }
     // The baseline first: it stays loaded while the others are compared with it.
     for (size_t i = 0; i < models_.size(); ++i)
-      if (models_[i].spec.label == spec_.eval.baseline) order_.insert(order_.begin(), i);
-      else order_.push_back(i);
+      if (models_[i].spec.label == spec_.eval.baseline)
+        order_.insert(order_.begin(), i);
+      else
+        order_.push_back(i);
     const int64_t lm = (wants("perplexity") || wants("next_token_accuracy")) ? 1 : 0;
     const int64_t perModel = lm + (wants("multiple_choice") ? 1 : 0) + (wants("generation") ? 1 : 0);
     const int64_t compared = spec_.eval.baseline.isEmpty() ? 0 : int64_t(models_.size()) - 1;
@@ -165,12 +168,9 @@ class Evaluation {
       models.insert(m.spec.label, metrics_.value(m.spec.label));
       order.append(m.spec.label);
     }
-    const QJsonObject results{{QStringLiteral("name"), spec_.name},
-                              {QStringLiteral("dataset"), spec_.data.test},
-                              {QStringLiteral("rows"), qint64(rows())},
-                              {QStringLiteral("complete"), complete},
-                              {QStringLiteral("models"), models},
-                              {QStringLiteral("models_order"), order}};
+    const QJsonObject results{{QStringLiteral("name"), spec_.name},     {QStringLiteral("dataset"), spec_.data.test},
+                              {QStringLiteral("rows"), qint64(rows())}, {QStringLiteral("complete"), complete},
+                              {QStringLiteral("models"), models},       {QStringLiteral("models_order"), order}};
     try {
       writeFileAtomically(QDir(spec_.output).filePath(QStringLiteral("results.json")), QJsonDocument(results).toJson());
     } catch (const std::exception& e) {
@@ -231,7 +231,7 @@ class Evaluation {
     const QString& label = m.spec.label;
     const qint64 evaluationId = store_ ? store_->addEvaluation(o_.jobId, label, datasetId_) : 0;
     QJsonObject metrics{{QStringLiteral("path"), m.spec.path},
-                        {QStringLiteral("size_on_disk_bytes"), weightBytes(m.spec.path) + weightBytes(m.spec.adapter)},
+                        {QStringLiteral("size_on_disk_bytes"), weightBytes(m.spec)},
                         {QStringLiteral("memory_bytes"), memoryBytes(lm.model)}};
     if (!m.spec.adapter.isEmpty()) metrics.insert(QStringLiteral("adapter"), m.spec.adapter);
     std::vector<QJsonObject> scores(rows_.size());
@@ -374,8 +374,8 @@ class Evaluation {
   EvalDataOptions data_;
   std::vector<EvalRow> rows_;
   std::vector<PreparedModel> models_;
-  std::vector<size_t> order_;        // models_ in the order they are evaluated
-  QJsonObject metrics_;              // label → metrics of the models evaluated so far
+  std::vector<size_t> order_;  // models_ in the order they are evaluated
+  QJsonObject metrics_;        // label → metrics of the models evaluated so far
   std::optional<EvalStore> store_;
   qint64 datasetId_ = 0;
   QFile samplesFile_;

@@ -58,21 +58,21 @@ struct EvalProgress {
 };
 
 struct EvalRunOptions {
-  torch::Device device = torch::kCPU;              // where the models run
-  torch::ScalarType dtype = torch::kFloat32;       // their weights' dtype
-  std::atomic_bool* cancel = nullptr;              // read between samples and batches: stops the run (cancelled)
-  const std::atomic_bool* pause = nullptr;         // while true the run waits before its next sample or batch
+  torch::Device device = torch::kCPU;                 // where the models run
+  torch::ScalarType dtype = torch::kFloat32;          // their weights' dtype
+  std::atomic_bool* cancel = nullptr;                 // read between samples and batches: stops the run (cancelled)
+  const std::atomic_bool* pause = nullptr;            // while true the run waits before its next sample or batch
   std::function<void(const EvalProgress&)> progress;  // after every sample or batch
   std::function<void(const QString&)> message;        // what it is doing: a model loaded, fidelity skipped
-  const Store* store = nullptr;                    // evaluations / eval_samples rows go here when given
-  qint64 jobId = 0;                                // the jobs row they belong to (0: none)
+  const Store* store = nullptr;                       // evaluations / eval_samples rows go here when given
+  qint64 jobId = 0;                                   // the jobs row they belong to (0: none)
 };
 
 struct EvalOutcome {
   bool cancelled = false;
-  int64_t samples = 0;   // sample rows written, over all models
-  EvalProgress progress; // where it stopped
-  QJsonObject results;   // output/results.json's object
+  int64_t samples = 0;    // sample rows written, over all models
+  EvalProgress progress;  // where it stopped
+  QJsonObject results;    // output/results.json's object
 };
 
 // Throws FormatError / Error for bad input (before any model is loaded) and for failures later; the caller (the

@@ -26,8 +26,10 @@ QJsonObject EvaluationRow::toJson() const {
 }
 
 QJsonObject EvalSampleRow::toJson() const {
-  return {{QStringLiteral("index"), index},   {QStringLiteral("input"), input},
-          {QStringLiteral("output"), output}, {QStringLiteral("reference"), reference},
+  return {{QStringLiteral("index"), index},
+          {QStringLiteral("input"), input},
+          {QStringLiteral("output"), output},
+          {QStringLiteral("reference"), reference},
           {QStringLiteral("scores"), scores}};
 }
 
@@ -53,8 +55,9 @@ void EvalStore::setMetrics(qint64 evaluationId, const QJsonObject& metrics) cons
 }
 
 void EvalStore::addSample(qint64 evaluationId, const EvalSampleRow& row) const {
-  QSqlQuery q = sql::prepare(store_, QStringLiteral("INSERT OR REPLACE INTO eval_samples (evaluation_id, sample_index, "
-                                                    "input, output, reference, scores_json) VALUES (?, ?, ?, ?, ?, ?)"));
+  QSqlQuery q =
+      sql::prepare(store_, QStringLiteral("INSERT OR REPLACE INTO eval_samples (evaluation_id, sample_index, "
+                                          "input, output, reference, scores_json) VALUES (?, ?, ?, ?, ?, ?)"));
   q.addBindValue(evaluationId);
   q.addBindValue(row.index);
   q.addBindValue(row.input);

@@ -30,11 +30,11 @@ struct EvaluationRow {
 };
 
 struct EvalSampleRow {
-  qint64 index = 0;     // 0-based row of the evaluated dataset (after max_samples)
-  QString input;        // the prompt as a person reads it (or the text scored, for text data)
-  QString output;       // the model's answer (empty when the job generated nothing)
-  QString reference;    // the dataset's answer
-  QJsonObject scores;   // per-sample scores, latency and the source row's scalar fields
+  qint64 index = 0;    // 0-based row of the evaluated dataset (after max_samples)
+  QString input;       // the prompt as a person reads it (or the text scored, for text data)
+  QString output;      // the model's answer (empty when the job generated nothing)
+  QString reference;   // the dataset's answer
+  QJsonObject scores;  // per-sample scores, latency and the source row's scalar fields
   QJsonObject toJson() const;
 };
 

@@ -121,10 +121,10 @@ class Fields {
 
 const QStringList kTopKeys = {"kind",  "name",  "teacher", "student", "data",   "kd",    "lora",
                               "train", "sweep", "models",  "eval",    "device", "output"};
-const QStringList kDataKeys = {"train",     "validation", "test",   "format",    "responses_only",
-                               "packing",   "bucketing",  "fields", "truncation"};
+const QStringList kDataKeys = {"train",   "validation", "test",   "format",    "responses_only",
+                               "packing", "bucketing",  "fields", "truncation"};
 // The top-level fields of the data schemas (core/data/DataSchema.h): what data.fields may map onto.
-const QStringList kSchemaFields = {"text",     "instruction", "input",  "output",
+const QStringList kSchemaFields = {"text",     "instruction",   "input",  "output",
                                    "messages", "conversations", "prompt", "completion"};
 const QStringList kKdKeys = {"loss",           "temperature", "alpha",          "jsd_beta",     "temperature_schedule",
                              "alpha_schedule", "teachers",    "teacher_weight", "chunk_tokens", "feature",
@@ -156,9 +156,9 @@ const QStringList kTrainKeys = {"max_steps",
                                 "trainable",
                                 "dtype",
                                 "qat"};
-const QStringList kEvalKeys = {"tasks",          "metrics",      "max_new_tokens", "max_samples",
-                               "seq_len",        "stride",       "choices_field",  "answer_field",
-                               "baseline",       "max_accuracy_drop", "dtype"};
+const QStringList kEvalKeys = {"tasks",  "metrics",       "max_new_tokens", "max_samples", "seq_len",
+                               "stride", "choices_field", "answer_field",   "baseline",    "max_accuracy_drop",
+                               "dtype"};
 const QStringList kEvalModelKeys = {"label", "path", "adapter"};
 const QStringList kEvalTasks = {"perplexity", "next_token_accuracy", "multiple_choice", "generation"};
 const QStringList kEvalMetrics = {"exact_match", "token_f1", "bleu", "chrf", "rouge"};
@@ -244,9 +244,9 @@ DataSpec readData(const Fields& top, JobKind kind) {
   for (auto it = fields.begin(); it != fields.end(); ++it) {
     const QString at = f.key("fields.") + it.key();
     if (!kSchemaFields.contains(it.key()))
-      throw FormatError(f.source(), at, QString(),
-                        QStringLiteral("is not a schema field (expected one of: %1)")
-                            .arg(kSchemaFields.join(QStringLiteral(", "))));
+      throw FormatError(
+          f.source(), at, QString(),
+          QStringLiteral("is not a schema field (expected one of: %1)").arg(kSchemaFields.join(QStringLiteral(", "))));
     if (!it.value().isString() || it.value().toString().isEmpty())
       throw FormatError(f.source(), at, jsonText(it.value()),
                         QStringLiteral("must be the name of a field of the source rows"));
@@ -388,7 +388,8 @@ std::vector<EvalModelSpec> readEvalModels(const Fields& top) {
     m.require("label");
     spec.label = m.nonEmptyString("label", {});
     for (const EvalModelSpec& earlier : out)
-      if (earlier.label == spec.label) m.fail("label", QStringLiteral("is used by an earlier model; labels must be unique"));
+      if (earlier.label == spec.label)
+        m.fail("label", QStringLiteral("is used by an earlier model; labels must be unique"));
     m.require("path");
     spec.path = m.nonEmptyString("path", {});
     spec.adapter = m.nonEmptyString("adapter", {});
@@ -417,8 +418,7 @@ EvalSpec readEval(const Fields& top, const DataSpec& data, const std::vector<Eva
   e.metrics = f.strings("metrics", e.metrics);
   for (const QString& m : e.metrics) {
     if (!kEvalMetrics.contains(m))
-      f.fail("metrics",
-             QStringLiteral("has \"%1\"; metrics are: %2").arg(m, kEvalMetrics.join(QStringLiteral(", "))));
+      f.fail("metrics", QStringLiteral("has \"%1\"; metrics are: %2").arg(m, kEvalMetrics.join(QStringLiteral(", "))));
     if (e.metrics.count(m) > 1) f.fail("metrics", QStringLiteral("names \"%1\" twice").arg(m));
   }
   e.maxNewTokens = f.integer("max_new_tokens", e.maxNewTokens);
@@ -434,11 +434,12 @@ EvalSpec readEval(const Fields& top, const DataSpec& data, const std::vector<Eva
   e.answerField = f.nonEmptyString("answer_field", e.answerField);
   e.baseline = f.string("baseline", e.baseline);
   if (f.has("baseline")) {
-    const bool known = std::any_of(models.begin(), models.end(),
-                                   [&](const EvalModelSpec& m) { return m.label == e.baseline; });
+    const bool known =
+        std::any_of(models.begin(), models.end(), [&](const EvalModelSpec& m) { return m.label == e.baseline; });
     QStringList labels;
     for (const EvalModelSpec& m : models) labels << m.label;
-    if (!known) f.fail("baseline", QStringLiteral("is not a model label (models: %1)").arg(labels.join(QStringLiteral(", "))));
+    if (!known)
+      f.fail("baseline", QStringLiteral("is not a model label (models: %1)").arg(labels.join(QStringLiteral(", "))));
     if (models.size() < 2) f.fail("baseline", QStringLiteral("needs at least one other model to compare with"));
   }
   e.maxAccuracyDrop = f.number("max_accuracy_drop", e.maxAccuracyDrop);
@@ -493,8 +494,9 @@ SweepSpec readSweep(const Fields& top) {
   // The base must be a valid job of a trainable kind: check it now, with its keys named under sweep.base.
   const JobSpec base = readJob(s.base, f.source(), f.key("base."));
   if (base.kind == JobKind::Sweep || base.kind == JobKind::Eval)
-    throw FormatError(f.source(), f.key("base.kind"), jsonText(s.base.value("kind")),
-                      QStringLiteral("must be distill, lora or full_ft (sweeps do not nest, evaluations train nothing)"));
+    throw FormatError(
+        f.source(), f.key("base.kind"), jsonText(s.base.value("kind")),
+        QStringLiteral("must be distill, lora or full_ft (sweeps do not nest, evaluations train nothing)"));
   return s;
 }
 

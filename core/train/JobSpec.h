@@ -1,6 +1,6 @@
 // The one description of a job (training, a sweep, an evaluation): the GUI's forms edit it, `distillery-cli train
-// JOB.json` (or `eval JOB.json`) reads it, the store keeps it verbatim (jobs.config_json). fromJson(toJson(s)) == s; unknown keys are refused with their
-// name so a typo never silently trains with a default.
+// JOB.json` (or `eval JOB.json`) reads it, the store keeps it verbatim (jobs.config_json). fromJson(toJson(s)) == s;
+// unknown keys are refused with their name so a typo never silently trains with a default.
 //
 //   JobSpec s = JobSpec::fromJson(readJsonObject(path), path);   // FormatError(path, "train.lr", -1, "...")
 #pragma once

@@ -51,10 +51,10 @@ QString evalData(const QString& name) { return testDataDir() + QStringLiteral("/
 
 // The two labels of the fixture evaluations: tiny-llama, and tiny-llama with its PEFT adapter.
 QJsonArray fixtureModels() {
-  return {QJsonObject{{"label", "base"}, {"path", fixture("tiny-llama")}},
-          QJsonObject{{"label", "base+lora"},
-                      {"path", fixture("tiny-llama")},
-                      {"adapter", fixture("tiny-llama/lora-adapter")}}};
+  return {
+      QJsonObject{{"label", "base"}, {"path", fixture("tiny-llama")}},
+      QJsonObject{
+          {"label", "base+lora"}, {"path", fixture("tiny-llama")}, {"adapter", fixture("tiny-llama/lora-adapter")}}};
 }
 
 // An eval job on qa.jsonl (6 prompt_completion rows) writing into out.
@@ -87,8 +87,8 @@ std::pair<double, double> plainPerplexity(CausalLM& lm, const std::vector<int32_
   torch::NoGradGuard noGrad;
   const torch::Tensor input = torch::tensor(std::vector<int64_t>(ids.begin(), ids.end())).unsqueeze(0);
   const torch::Tensor logits = lm->forward(input).logits[0].to(torch::kFloat64);  // [S, V]
-  const torch::Tensor pred = logits.slice(0, 0, logits.size(0) - 1);               // positions 0..S-2
-  const torch::Tensor targets = input[0].slice(0, 1);                              // tokens 1..S-1
+  const torch::Tensor pred = logits.slice(0, 0, logits.size(0) - 1);              // positions 0..S-2
+  const torch::Tensor targets = input[0].slice(0, 1);                             // tokens 1..S-1
   const double nll = torch::nn::functional::cross_entropy(pred, targets).item<double>();
   const double acc = pred.argmax(-1).eq(targets).to(torch::kFloat64).mean().item<double>();
   return {std::exp(nll), acc};
@@ -159,7 +159,8 @@ class TestEvalJob : public QObject {
         "job.json: eval.temperature is not a known key (expected one of: tasks, metrics, max_new_tokens, max_samples, "
         "seq_len, stride, choices_field, answer_field, baseline, max_accuracy_drop, dtype)");
     row("models missing", R"({"models": null})", "job.json: models is missing");
-    row("models empty", R"({"models": []})", "job.json: models=[] must list at least one model {label, path, adapter?}");
+    row("models empty", R"({"models": []})",
+        "job.json: models=[] must list at least one model {label, path, adapter?}");
     row("model not object", R"({"models": ["/m"]})",
         "job.json: models[0]=\"/m\" must be an object {label, path, adapter?}");
     row("model without label", R"({"models": [{"path": "/m"}]})", "job.json: models[0].label is missing");
@@ -200,7 +201,8 @@ class TestEvalJob : public QObject {
         "job.json: eval.baseline=\"a\" needs at least one other model to compare with");
     row("accuracy drop above 1", R"({"eval": {"max_accuracy_drop": 2}})",
         "job.json: eval.max_accuracy_drop=2 must be between 0 and 1");
-    row("dtype", R"({"eval": {"dtype": "int8"}})", "job.json: eval.dtype=\"int8\" must be one of: auto, float32, bfloat16");
+    row("dtype", R"({"eval": {"dtype": "int8"}})",
+        "job.json: eval.dtype=\"int8\" must be one of: auto, float32, bfloat16");
   }
   void specErrors() {
     QFETCH(QByteArray, patch);
@@ -222,19 +224,21 @@ class TestEvalJob : public QObject {
   void specEvalKeysRefusedElsewhere_data() {
     QTest::addColumn<QByteArray>("job");
     QTest::addColumn<QString>("message");
-    QTest::addRow("eval in lora") << QByteArray(
-        R"({"kind": "lora", "student": "/s", "data": {"train": "/t"}, "output": "/o", "eval": {}})")
-                                  << QStringLiteral("job.json: eval={} is only for kind eval");
+    QTest::addRow("eval in lora")
+        << QByteArray(R"({"kind": "lora", "student": "/s", "data": {"train": "/t"}, "output": "/o", "eval": {}})")
+        << QStringLiteral("job.json: eval={} is only for kind eval");
     QTest::addRow("models in distill") << QByteArray(R"({"kind": "distill", "teacher": "/t", "student": "/s",
         "data": {"train": "/t"}, "output": "/o", "models": []})")
                                        << QStringLiteral("job.json: models=[] is only for kind eval");
-    QTest::addRow("data.test in full_ft") << QByteArray(
-        R"({"kind": "full_ft", "student": "/s", "data": {"train": "/t", "test": "/x"}, "output": "/o"})")
-                                          << QStringLiteral("job.json: data.test=\"/x\" is only for kind eval");
+    QTest::addRow("data.test in full_ft")
+        << QByteArray(R"({"kind": "full_ft", "student": "/s", "data": {"train": "/t", "test": "/x"}, "output": "/o"})")
+        << QStringLiteral("job.json: data.test=\"/x\" is only for kind eval");
     QTest::addRow("sweep of evals") << QByteArray(R"({"kind": "sweep", "sweep": {"params": [{"key": "train.lr",
         "values": [1]}], "base": {"kind": "eval", "models": [{"label": "m", "path": "/m"}], "data": {"test": "/d"},
-        "output": "/o"}}})") << QStringLiteral("job.json: sweep.base.kind=\"eval\" must be distill, lora or full_ft "
-                                               "(sweeps do not nest, evaluations train nothing)");
+        "output": "/o"}}})")
+                                    << QStringLiteral(
+                                           "job.json: sweep.base.kind=\"eval\" must be distill, lora or full_ft "
+                                           "(sweeps do not nest, evaluations train nothing)");
   }
   void specEvalKeysRefusedElsewhere() {
     QFETCH(QByteArray, job);
@@ -259,7 +263,7 @@ class TestEvalJob : public QObject {
     const std::vector<EvalRow> rows = readEvalRows(evalData("choices.jsonl"), o);
     QCOMPARE(rows.size(), size_t(3));
     QCOMPARE(rows[1].choices, QStringList({"six", "eight"}));
-    QCOMPARE(rows[1].gold, 1);                              // the answer given as text
+    QCOMPARE(rows[1].gold, 1);                               // the answer given as text
     QCOMPARE(rows[2].reference, QStringLiteral("Jupiter"));  // no completion: the right choice is the reference
     QCOMPARE(rows[0].line, int64_t(1));
     QVERIFY(!rows[0].sliceFields().contains("choices"));
@@ -296,8 +300,8 @@ class TestEvalJob : public QObject {
                                                   << "FILE:1: completion is missing";
     QTest::addRow("prompt not text") << QByteArray("{\"prompt\": 3, \"completion\": \"a\"}") << "generation"
                                      << "FILE:1: prompt=3 must be a string";
-    QTest::addRow("bad json line") << QByteArray("{\"prompt\": \"q\", \"completion\": \"a\"}\n{oops")
-                                   << "generation" << "FILE:2: ";
+    QTest::addRow("bad json line") << QByteArray("{\"prompt\": \"q\", \"completion\": \"a\"}\n{oops") << "generation"
+                                   << "FILE:2: ";
   }
   void dataErrors() {
     QFETCH(QByteArray, lines);
@@ -356,7 +360,8 @@ class TestEvalJob : public QObject {
       QCOMPARE(evals.sampleCount(e.id), qint64(6));
     }
     QVERIFY(!rows[0].metrics.contains("fidelity"));  // the baseline
-    QVERIFY(rows[1].metrics.value("size_on_disk_bytes").toDouble() > rows[0].metrics.value("size_on_disk_bytes").toDouble());
+    QVERIFY(rows[1].metrics.value("size_on_disk_bytes").toDouble() >
+            rows[0].metrics.value("size_on_disk_bytes").toDouble());
     const QJsonObject f = rows[1].metrics.value("fidelity").toObject();
     QCOMPARE(f.value("baseline").toString(), QStringLiteral("base"));
     QCOMPARE(f.value("accuracy_metric").toString(), QStringLiteral("exact_match"));
@@ -453,11 +458,16 @@ class TestEvalJob : public QObject {
   void badInput_data() {
     QTest::addColumn<QString>("what");
     QTest::addColumn<QString>("message");
-    QTest::addRow("missing model folder") << "model" << "%1/no-such-model: models[1].path does not exist";
-    QTest::addRow("not a model folder") << "folder" << "%1: models[1].path is not a model folder (no config.json)";
-    QTest::addRow("missing adapter") << "adapter" << "%1/no-adapter: models[1].adapter does not exist";
-    QTest::addRow("empty dataset") << "data" << "%1/empty.jsonl: data.test has no rows to evaluate";
-    QTest::addRow("missing dataset") << "nodata" << "%1/none.jsonl: cannot be read";
+    QTest::addRow("missing model folder") << "model"
+                                          << "%1/no-such-model: models[1].path does not exist";
+    QTest::addRow("not a model folder") << "folder"
+                                        << "%1: models[1].path is not a model folder (no config.json)";
+    QTest::addRow("missing adapter") << "adapter"
+                                     << "%1/no-adapter: models[1].adapter does not exist";
+    QTest::addRow("empty dataset") << "data"
+                                   << "%1/empty.jsonl: data.test has no rows to evaluate";
+    QTest::addRow("missing dataset") << "nodata"
+                                     << "%1/none.jsonl: cannot be read";
   }
   void badInput() {
     QFETCH(QString, what);
@@ -581,12 +591,13 @@ class TestEvalJob : public QObject {
 
   void cliQuickForm() {
     const QString out = tmp_.filePath(QStringLiteral("quick"));
-    const CliResult r = runCli({"--json", "eval", "--model", "llama=" + fixture("tiny-llama"), "--data",
-                                evalData("qa.jsonl"), "--format", "prompt_completion", "--tasks", "generation",
-                                "--metrics", "exact_match", "--max-samples", "2", "--max-new-tokens", "3",
-                                "--output", out});
+    const CliResult r =
+        runCli({"--json", "eval", "--model", "llama=" + fixture("tiny-llama"), "--data", evalData("qa.jsonl"),
+                "--format", "prompt_completion", "--tasks", "generation", "--metrics", "exact_match", "--max-samples",
+                "2", "--max-new-tokens", "3", "--output", out});
     QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
-    const QJsonObject m = QJsonDocument::fromJson(r.out.toUtf8()).object().value("models").toObject().value("llama").toObject();
+    const QJsonObject m =
+        QJsonDocument::fromJson(r.out.toUtf8()).object().value("models").toObject().value("llama").toObject();
     QCOMPARE(m.value("samples").toInt(), 2);
     QVERIFY(m.contains("exact_match"));
     QVERIFY(!m.contains("bleu"));
