@@ -50,7 +50,8 @@ class EvalProgressLine : public MetricsSink {
   void stepMetrics(const StepMetrics& m) override {
     if (ctx_.json) return;
     const bool end = m.totalSteps > 0 && m.step >= m.totalSteps;
-    if (!end && last_ >= 0 && timer_.elapsed() - last_ < 500) return;
+    if (end ? endShown_ : last_ >= 0 && timer_.elapsed() - last_ < 500) return;
+    endShown_ = end;
     last_ = timer_.elapsed();
     ctx_.err << QStringLiteral("eval: %1% (%2/%3)  tok/s %4  ETA %5")
                     .arg(m.totalSteps > 0 ? qRound(100.0 * double(m.step) / double(m.totalSteps)) : 0)
@@ -77,7 +78,8 @@ class EvalProgressLine : public MetricsSink {
   Context& ctx_;
   QElapsedTimer timer_;
   qint64 last_ = -1;
-  bool open_ = false;  // a \r line is on screen without its newline
+  bool open_ = false;      // a \r line is on screen without its newline
+  bool endShown_ = false;  // the 100% line is printed once
 };
 
 // "LABEL=VALUE" (or "VALUE", labelled by its folder name) as {label, value}.
