@@ -4,6 +4,7 @@
 #include "cli/CliContext.h"
 #include "common/Error.h"
 #include "runtime/Runtime.h"
+#include "store/Workspace.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
@@ -44,6 +45,39 @@ bool parseOrThrow(QCommandLineParser& parser, Context& ctx, const QString& usage
     return false;
   }
   return true;
+}
+
+QCommandLineOption workspaceOption() {
+  return QCommandLineOption(
+      QStringLiteral("workspace"),
+      QStringLiteral("Workspace folder or its workspace.sqlite (default: %1).").arg(Workspace::demoPath()),
+      QStringLiteral("PATH"), Workspace::demoPath());
+}
+
+int runSubcommand(Context& ctx, std::span<const Subcommand> subcommands, const QString& usage) {
+  QStringList names;
+  int width = 0;
+  for (const Subcommand& s : subcommands) {
+    names << QString::fromLatin1(s.name);
+    width = std::max(width, int(names.back().size()) + 2);
+  }
+  const QString sub = ctx.args.value(1);
+  if (sub.isEmpty())
+    throw UsageError(QStringLiteral("expected one of %1\nusage: %2").arg(names.join(QStringLiteral(", ")), usage));
+  if (sub == QLatin1String("-h") || sub == QLatin1String("--help")) {
+    ctx.out << "usage: " << usage << "\n";
+    for (const Subcommand& s : subcommands)
+      ctx.out << "  " << QString::fromLatin1(s.name).leftJustified(width) << QString::fromUtf8(s.summary) << "\n";
+    ctx.out.flush();
+    return 0;
+  }
+  for (const Subcommand& s : subcommands) {
+    if (sub != QLatin1String(s.name)) continue;
+    ctx.args = QStringList{ctx.args.value(0) + QLatin1Char(' ') + sub} + ctx.args.mid(2);
+    return s.run(ctx);
+  }
+  throw UsageError({}, QStringLiteral("SUBCOMMAND"), sub,
+                   QStringLiteral("is not one of %1\nusage: %2").arg(names.join(QStringLiteral(", ")), usage));
 }
 
 static void printHelp(QTextStream& out) {

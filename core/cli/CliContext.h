@@ -7,6 +7,7 @@
 #include <QtCore/QTextStream>
 
 #include <functional>
+#include <span>
 
 namespace distillery::cli {
 
@@ -31,6 +32,20 @@ struct Command {
 // Parses ctx.args with parser (adding --help); throws UsageError with the parser's message on bad input.
 // Returns false when --help was asked and printed.
 bool parseOrThrow(QCommandLineParser& parser, Context& ctx, const QString& usage);
+
+// The --workspace PATH option of commands that work in a workspace (default: the demo workspace).
+QCommandLineOption workspaceOption();
+
+// One subcommand of a command with several ("data inspect", "study rate").
+struct Subcommand {
+  const char* name;
+  const char* summary;  // one line for `COMMAND --help`
+  int (*run)(Context&);
+};
+
+// Runs the subcommand that ctx.args[1] names, with ctx.args rewritten to start at "COMMAND SUB"; prints the
+// list for -h/--help. An empty or unknown name is a UsageError that names it and shows usage.
+int runSubcommand(Context& ctx, std::span<const Subcommand> subcommands, const QString& usage);
 
 // All commands in the order `--help` lists them. Each lives in its own file under core/cli/.
 QList<Command> commands();

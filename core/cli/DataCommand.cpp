@@ -16,12 +16,6 @@ namespace distillery::cli {
 
 namespace {
 
-struct Subcommand {
-  const char* name;
-  const char* summary;
-  int (*run)(Context&);
-};
-
 const Subcommand kSubcommands[] = {
     {"inspect", "format, schema, rows, bad rows and a sample of a dataset file", dataInspect},
     {"stats", "token lengths, vocabulary coverage, perplexity; drift against another dataset", dataStats},
@@ -98,10 +92,7 @@ int64_t registerDataset(const QString& workspace, const QString& input, const QS
 
 int dataList(Context& ctx) {
   QCommandLineParser p;
-  const QCommandLineOption where(
-      QStringLiteral("workspace"),
-      QStringLiteral("Workspace folder or its workspace.sqlite (default: %1).").arg(Workspace::demoPath()),
-      QStringLiteral("PATH"), Workspace::demoPath());
+  const QCommandLineOption where = workspaceOption();
   const QCommandLineOption lineage(QStringLiteral("lineage"),
                                    QStringLiteral("Only this dataset and its parents, back to its source."),
                                    QStringLiteral("ID"));
@@ -140,21 +131,7 @@ int dataList(Context& ctx) {
 
 Command dataCommand() {
   return {QStringLiteral("data"), QStringLiteral("inspect, clean, deduplicate, split, generate and measure datasets"),
-          [](Context& ctx) {
-            const QString sub = ctx.args.value(1);
-            if (sub.isEmpty()) throw UsageError(QStringLiteral("expected a subcommand\nusage: ") + kUsage);
-            if (sub == QLatin1String("-h") || sub == QLatin1String("--help")) {
-              ctx.out << "usage: " << kUsage << "\n";
-              for (const Subcommand& s : kSubcommands)
-                ctx.out << "  " << QString::fromLatin1(s.name).leftJustified(10) << QString::fromUtf8(s.summary) << "\n";
-              ctx.out.flush();
-              return 0;
-            }
-            ctx.args = QStringList{ctx.args.value(0) + QLatin1Char(' ') + sub} + ctx.args.mid(2);
-            for (const Subcommand& s : kSubcommands)
-              if (sub == QLatin1String(s.name)) return s.run(ctx);
-            throw UsageError({}, QStringLiteral("SUBCOMMAND"), sub, QStringLiteral("is not a data subcommand\nusage: ") + kUsage);
-          }};
+          [](Context& ctx) { return runSubcommand(ctx, kSubcommands, kUsage); }};
 }
 
 }  // namespace distillery::cli

@@ -32,13 +32,6 @@ namespace {
 
 const QString kUsage = QStringLiteral("distillery-cli jobs list|show ID|cancel ID|resume ID [--workspace PATH]");
 
-QCommandLineOption workspaceOption() {
-  return QCommandLineOption(
-      QStringLiteral("workspace"),
-      QStringLiteral("Workspace folder or its workspace.sqlite (default: %1).").arg(Workspace::demoPath()),
-      QStringLiteral("PATH"), Workspace::demoPath());
-}
-
 qint64 jobId(const QCommandLineParser& p, const QString& usage) {
   if (p.positionalArguments().size() != 1) throw UsageError(QStringLiteral("expected one job ID\nusage: ") + usage);
   bool ok = false;

@@ -239,12 +239,6 @@ int scoreRouge(Context& ctx) {
   return 0;
 }
 
-struct Subcommand {
-  const char* name;
-  const char* summary;
-  int (*run)(Context&);
-};
-
 const Subcommand kSubcommands[] = {
     {"bleu", "sacreBLEU 2.x BLEU: corpus, per line, signature", scoreBleu},
     {"chrf", "sacreBLEU 2.x chrF / chrF++ (--word-order 2)", scoreChrf},
@@ -257,22 +251,7 @@ const QString kUsage = QStringLiteral("distillery-cli score bleu|chrf|rouge --hy
 
 Command scoreCommand() {
   return {QStringLiteral("score"), QStringLiteral("bleu|chrf|rouge --hyp HYP --ref REF: sacreBLEU / rouge-score compatible scores"),
-          [](Context& ctx) {
-            const QString sub = ctx.args.value(1);
-            if (sub.isEmpty()) throw UsageError(QStringLiteral("expected bleu, chrf or rouge\nusage: ") + kUsage);
-            if (sub == QLatin1String("-h") || sub == QLatin1String("--help")) {
-              ctx.out << "usage: " << kUsage << "\n";
-              for (const Subcommand& s : kSubcommands)
-                ctx.out << "  " << QString::fromLatin1(s.name).leftJustified(7) << QString::fromUtf8(s.summary) << "\n";
-              ctx.out.flush();
-              return 0;
-            }
-            ctx.args = QStringList{ctx.args.value(0) + QLatin1Char(' ') + sub} + ctx.args.mid(2);
-            for (const Subcommand& s : kSubcommands)
-              if (sub == QLatin1String(s.name)) return s.run(ctx);
-            throw UsageError({}, QStringLiteral("SUBCOMMAND"), sub,
-                             QStringLiteral("is not one of bleu, chrf, rouge\nusage: ") + kUsage);
-          }};
+          [](Context& ctx) { return runSubcommand(ctx, kSubcommands, kUsage); }};
 }
 
 }  // namespace distillery::cli

@@ -20,13 +20,6 @@ const QString kUsage = QStringLiteral(
     "distillery-cli study create|list|show|rate|reveal|results|export|import [ARGS...] [--workspace PATH]   "
     "(study SUBCOMMAND --help)");
 
-QCommandLineOption workspaceOption() {
-  return QCommandLineOption(
-      QStringLiteral("workspace"),
-      QStringLiteral("Workspace folder or its workspace.sqlite (default: %1).").arg(Workspace::demoPath()),
-      QStringLiteral("PATH"), Workspace::demoPath());
-}
-
 // Parses the subcommand's options plus --workspace and the given positionals; false when --help was printed.
 bool parse(QCommandLineParser& p, Context& ctx, const QString& usage, const QStringList& positionalNames) {
   p.addOption(workspaceOption());
@@ -329,12 +322,6 @@ int importCommand(Context& ctx) {
   return 0;
 }
 
-struct Subcommand {
-  const char* name;
-  const char* summary;
-  int (*run)(Context&);
-};
-
 const Subcommand kSubcommands[] = {
     {"create", "a rubric or blind pairwise study from a JSONL file or stored evaluations", create},
     {"list", "studies in the workspace", list},
@@ -351,22 +338,7 @@ const Subcommand kSubcommands[] = {
 Command studyCommand() {
   return {QStringLiteral("study"),
           QStringLiteral("human evaluation studies: create, rate, reveal, results, import, export"),
-          [](Context& ctx) {
-            const QString sub = ctx.args.value(1);
-            if (sub.isEmpty()) throw UsageError(QStringLiteral("expected a subcommand\nusage: ") + kUsage);
-            if (sub == QLatin1String("-h") || sub == QLatin1String("--help")) {
-              ctx.out << "usage: " << kUsage << "\n";
-              for (const Subcommand& s : kSubcommands)
-                ctx.out << "  " << QString::fromLatin1(s.name).leftJustified(10) << QString::fromUtf8(s.summary) << "\n";
-              ctx.out.flush();
-              return 0;
-            }
-            ctx.args = QStringList{ctx.args.value(0) + QLatin1Char(' ') + sub} + ctx.args.mid(2);
-            for (const Subcommand& s : kSubcommands)
-              if (sub == QLatin1String(s.name)) return s.run(ctx);
-            throw UsageError({}, QStringLiteral("SUBCOMMAND"), sub,
-                             QStringLiteral("is not a study subcommand\nusage: ") + kUsage);
-          }};
+          [](Context& ctx) { return runSubcommand(ctx, kSubcommands, kUsage); }};
 }
 
 }  // namespace distillery::cli

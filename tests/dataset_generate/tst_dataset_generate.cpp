@@ -249,8 +249,8 @@ class TestDatasetGenerate : public QObject {
   void cliRefusesBadUse_data() {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("error");
-    QTest::newRow("no subcommand") << QStringList{"data"} << QStringLiteral("expected a subcommand");
-    QTest::newRow("unknown") << QStringList{"data", "frobnicate"} << QStringLiteral("SUBCOMMAND=frobnicate is not a data subcommand");
+    QTest::newRow("no subcommand") << QStringList{"data"} << QStringLiteral("expected one of inspect, stats,");
+    QTest::newRow("unknown") << QStringList{"data", "frobnicate"} << QStringLiteral("SUBCOMMAND=frobnicate is not one of inspect, stats,");
     QTest::newRow("no teacher") << QStringList{"data", "generate", "a.jsonl", "b.jsonl"} << QStringLiteral("--teacher is required");
     QTest::newRow("same file") << QStringList{"data", "generate", "a.jsonl", "a.jsonl", "--teacher", "t"}
                                << QStringLiteral("OUT=a.jsonl must differ from IN");

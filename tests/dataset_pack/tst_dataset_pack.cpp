@@ -627,7 +627,7 @@ class TestDatasetPack : public QObject {
                                            "source rows";
     QTest::addRow("unknown data key") << QByteArray(R"({"train": "t", "max_length": 128})")
                                       << "job.json: data.max_length is not a known key (expected one of: train, "
-                                         "validation, format, responses_only, packing, bucketing, fields, truncation)";
+                                         "validation, test, format, responses_only, packing, bucketing, fields, truncation)";
     QTest::addRow("truncation unknown") << QByteArray(R"({"train": "t", "truncation": "middle"})")
                                         << "job.json: data.truncation=\"middle\" must be one of: right, left, drop";
   }
