@@ -199,7 +199,7 @@ SplitReport splitFile(const QString& in, const QString& outDir, const SplitOptio
   std::mt19937_64 rng(options.seed);
   for (size_t s = 0; s < roots.size(); ++s) {
     std::vector<uint32_t>& order = roots[s];
-    for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[size_t(uniformBelow(rng, i))]);
+    shuffleInPlace(order, rng);
     const std::array<int64_t, 3> target = targetsOf(options.ratios, strataRows[s]);
     // Split k holds the positions [target_0 + ... + target_{k-1}, ... + target_k) of the laid-out rows.
     int64_t position = 0;

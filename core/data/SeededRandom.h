@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <limits>
 #include <random>
+#include <utility>
+#include <vector>
 
 namespace distillery {
 
@@ -18,5 +20,11 @@ inline uint64_t uniformBelow(std::mt19937_64& rng, uint64_t n) {
 
 // Uniform in [0, 1) with 53 random bits.
 inline double uniform01(std::mt19937_64& rng) { return double(rng() >> 11) * 0x1.0p-53; }
+
+// Fisher–Yates with the draws above: the same permutation for the same seed on every platform.
+template <typename T>
+void shuffleInPlace(std::vector<T>& v, std::mt19937_64& rng) {
+  for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[size_t(uniformBelow(rng, i))]);
+}
 
 }  // namespace distillery

@@ -109,13 +109,9 @@ void TrainingData::init(const QString& origin) {
 TrainingData::Plan TrainingData::planFor(int64_t epoch, bool shuffle) const {
   std::vector<size_t> order(rows_.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  // std::shuffle's use of the engine is not fixed by the standard, so Fisher–Yates is written out with the
-  // platform-independent draw of SeededRandom.h.
+  // std::shuffle's use of the engine is not fixed by the standard; shuffleInPlace (SeededRandom.h) is.
   std::mt19937_64 rng(o_.seed * 0x9E3779B97F4A7C15ULL + uint64_t(epoch) + 1);
-  const auto fisherYates = [&rng](auto& v) {
-    for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[size_t(uniformBelow(rng, i))]);
-  };
-  if (shuffle) fisherYates(order);
+  if (shuffle) shuffleInPlace(order, rng);
 
   const size_t batch = size_t(o_.batchSize);
   // Without bucketing one window holds the whole epoch and keeps its order.
@@ -131,7 +127,7 @@ TrainingData::Plan TrainingData::planFor(int64_t epoch, bool shuffle) const {
       plan.emplace_back(it, it + std::ptrdiff_t(std::min<size_t>(batch, size_t(last - it))));
   }
   // The sorted batches would run from long to short within each window: shuffle their order.
-  if (o_.bucketing && shuffle) fisherYates(plan);
+  if (o_.bucketing && shuffle) shuffleInPlace(plan, rng);
   return plan;
 }
 

@@ -34,7 +34,7 @@ std::map<QString, QString> aliases(const StudyInfo& study, const std::vector<Stu
   }
   std::vector<QString> order(names.begin(), names.end());
   std::mt19937_64 rng(study.seed ^ 0x5eedc0deull);
-  for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[size_t(uniformBelow(rng, i))]);
+  shuffleInPlace(order, rng);
   std::map<QString, QString> out;
   for (size_t k = 0; k < order.size(); ++k) out[order[k]] = QStringLiteral("model %1").arg(k + 1);
   return out;

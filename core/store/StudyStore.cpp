@@ -24,12 +24,6 @@ QString compact(const QJsonObject& o) { return QString::fromUtf8(QJsonDocument(o
 QJsonObject parseObject(const QVariant& v) { return QJsonDocument::fromJson(v.toString().toUtf8()).object(); }
 QVariant idOrNull(qint64 id) { return id > 0 ? QVariant(id) : QVariant(QMetaType(QMetaType::LongLong)); }
 
-// Fisher–Yates with the platform-stable draws of SeededRandom.h.
-template <typename T>
-void shuffleInPlace(std::vector<T>& v, std::mt19937_64& rng) {
-  for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[size_t(uniformBelow(rng, i))]);
-}
-
 // FNV-1a of the rater's name: a per-rater seed that is the same on every platform and run (qHash is not).
 uint64_t nameHash(const QString& name) {
   uint64_t h = 1469598103934665603ull;
