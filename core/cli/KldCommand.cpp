@@ -69,12 +69,6 @@ std::vector<std::vector<int32_t>> readTexts(const QString& path, int64_t maxRows
   return texts;
 }
 
-QJsonObject distributionJson(const Distribution& d) {
-  return {{"mean", d.mean},   {"stderr", d.stddevOfMean}, {"min", d.min}, {"p1", d.p1},   {"p5", d.p5},
-          {"p10", d.p10},     {"p25", d.p25},             {"median", d.median},           {"p75", d.p75},
-          {"p90", d.p90},     {"p95", d.p95},             {"p99", d.p99}, {"p999", d.p999}, {"max", d.max}};
-}
-
 int kld(Context& ctx) {
   const QString usage = QStringLiteral(
       "distillery-cli kld BASE_DIR OTHER_DIR --data FILE.jsonl [--seq-len N] [--stride N] [--batch-size N] "
@@ -159,20 +153,12 @@ int kld(Context& ctx) {
     throw FormatError(data, QStringLiteral("text"), QString(),
                       QStringLiteral("no row has 2 tokens or more: nothing to score"));
 
-  QJsonObject deltaP = distributionJson(s.deltaP);
-  deltaP.insert(QStringLiteral("rms"), s.rmsDeltaP);
-  ctx.print({{"ppl_base", s.pplBase},
-             {"ppl_other", s.pplOther},
-             {"ppl_ratio", s.pplRatio},
-             {"ln_ppl_ratio", s.lnPplRatio},
-             {"kld", distributionJson(s.kld)},
-             {"same_top1", s.sameTop1},
-             {"delta_p", deltaP},
-             {"tokens", double(s.tokens)},
-             {"rows", double(texts.size())},
-             {"seq_len", double(seqLen)},
-             {"stride", double(stride)},
-             {"size", QJsonObject{{"base", checkpointBytes(dirs[0])}, {"other", checkpointBytes(dirs[1])}}}});
+  QJsonObject out = fidelityJson(s);
+  out.insert(QStringLiteral("rows"), double(texts.size()));
+  out.insert(QStringLiteral("seq_len"), double(seqLen));
+  out.insert(QStringLiteral("stride"), double(stride));
+  out.insert(QStringLiteral("size"), QJsonObject{{"base", checkpointBytes(dirs[0])}, {"other", checkpointBytes(dirs[1])}});
+  ctx.print(out);
   return 0;
 }
 

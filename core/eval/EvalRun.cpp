@@ -386,20 +386,6 @@ class Evaluation {
 
 }  // namespace
 
-QJsonObject fidelityJson(const FidelitySummary& s) {
-  return {{QStringLiteral("ppl_base"), s.pplBase},
-          {QStringLiteral("ppl_other"), s.pplOther},
-          {QStringLiteral("ppl_ratio"), s.pplRatio},
-          {QStringLiteral("kld"), QJsonObject{{QStringLiteral("mean"), s.kld.mean},
-                                              {QStringLiteral("median"), s.kld.median},
-                                              {QStringLiteral("p99"), s.kld.p99},
-                                              {QStringLiteral("max"), s.kld.max}}},
-          {QStringLiteral("same_top1"), s.sameTop1},
-          {QStringLiteral("delta_p"),
-           QJsonObject{{QStringLiteral("mean"), s.deltaP.mean}, {QStringLiteral("rms"), s.rmsDeltaP}}},
-          {QStringLiteral("tokens"), qint64(s.tokens)}};
-}
-
 EvalOutcome runEvaluation(const JobSpec& spec, const EvalRunOptions& o) { return Evaluation(spec, o).run(); }
 
 }  // namespace distillery

@@ -25,8 +25,9 @@
 // (core/eval/GenerationEval.h), "size_on_disk_bytes" (weight files of the model and adapter), "memory_bytes"
 // (parameters and buffers as loaded), and for every model but the baseline "fidelity": {"baseline",
 // "accuracy_metric", "accuracy_base", "accuracy", "accuracy_drop", "max_accuracy_drop", "pass", and — when both
-// tokenize the data alike — "ppl_base", "ppl_other", "ppl_ratio", "kld": {"mean", "median", "p99", "max"},
-// "same_top1", "delta_p": {"mean", "rms"}, "tokens"; else "kld_skipped": why}.
+// tokenize the data alike — the keys of fidelityJson (core/eval/Fidelity.h: "ppl_base", "ppl_other", "ppl_ratio",
+// "kld": {"mean", "median", "p99", "max", ...}, "same_top1", "delta_p": {"mean", "rms", ...}, "tokens"); else
+// "kld_skipped": why}.
 // The accuracy of the pass rule is mc_accuracy when multiple_choice runs, else exact_match when generation
 // scores it, else next_token_accuracy (none: no pass rule). Pass: baseline − model < eval.max_accuracy_drop.
 //
@@ -78,9 +79,5 @@ struct EvalOutcome {
 // Throws FormatError / Error for bad input (before any model is loaded) and for failures later; the caller (the
 // job) turns them into its status.
 EvalOutcome runEvaluation(const JobSpec& spec, const EvalRunOptions& o);
-
-// The summary printed for fidelity, as `distillery-cli kld` prints it: {"ppl_base", "ppl_other", "ppl_ratio",
-// "kld": {"mean", "median", "p99", "max"}, "same_top1", "delta_p": {"mean", "rms"}, "tokens"}.
-QJsonObject fidelityJson(const FidelitySummary& s);
 
 }  // namespace distillery

@@ -146,4 +146,23 @@ AccuracyCheck checkAccuracyDrop(double base, double other, double threshold, Dro
   return c;
 }
 
+QJsonObject distributionJson(const Distribution& d) {
+  return {{"mean", d.mean},   {"stderr", d.stddevOfMean}, {"min", d.min}, {"p1", d.p1},   {"p5", d.p5},
+          {"p10", d.p10},     {"p25", d.p25},             {"median", d.median},           {"p75", d.p75},
+          {"p90", d.p90},     {"p95", d.p95},             {"p99", d.p99}, {"p999", d.p999}, {"max", d.max}};
+}
+
+QJsonObject fidelityJson(const FidelitySummary& s) {
+  QJsonObject deltaP = distributionJson(s.deltaP);
+  deltaP.insert(QStringLiteral("rms"), s.rmsDeltaP);
+  return {{"ppl_base", s.pplBase},
+          {"ppl_other", s.pplOther},
+          {"ppl_ratio", s.pplRatio},
+          {"ln_ppl_ratio", s.lnPplRatio},
+          {"kld", distributionJson(s.kld)},
+          {"same_top1", s.sameTop1},
+          {"delta_p", deltaP},
+          {"tokens", qint64(s.tokens)}};
+}
+
 }  // namespace distillery

@@ -8,6 +8,7 @@
 //   FidelitySummary s = acc.summary();                             // s.kld.mean, s.sameTop1, s.pplRatio ...
 #pragma once
 #include <ATen/core/Tensor.h>
+#include <QtCore/QJsonObject>
 
 #include <cstdint>
 #include <vector>
@@ -50,6 +51,13 @@ struct FidelitySummary {
   Distribution deltaP;     // per-token p_other(target) − p_base(target), as a probability (−1..1, not %)
   double rmsDeltaP = 0;    // sqrt(mean Δp²)
 };
+
+// As `distillery-cli kld` and eval jobs print it: {"mean", "stderr", "min", "p1", ..., "median", ..., "p999",
+// "max"}.
+QJsonObject distributionJson(const Distribution& d);
+// {"ppl_base", "ppl_other", "ppl_ratio", "ln_ppl_ratio", "kld": distribution, "same_top1" (0–1),
+// "delta_p": distribution + "rms", "tokens"}: the kld output plus the full percentile lists.
+QJsonObject fidelityJson(const FidelitySummary& s);
 
 // Collects per-token figures window by window; summary() at any time. Per-token values are kept (two doubles a
 // token) so that the percentiles are exact.
