@@ -61,7 +61,7 @@ class TestMainWindow : public QObject {
     QVERIFY(w.openWorkspace(ws.root()));
     QCOMPARE(spy.count(), 1);
     QVERIFY(w.windowTitle().contains(QStringLiteral("Shell test")));
-    QAbstractItemModel* jobs = w.panel(QStringLiteral("jobs"))->table()->model();
+    QAbstractItemModel* jobs = qobject_cast<PanelPage*>(w.panel(QStringLiteral("jobs")))->table()->model();
     QVERIFY(jobs);
     QCOMPARE(jobs->rowCount(), 1);
     QCOMPARE(jobs->index(0, 2).data().toString(), QStringLiteral("first run"));
@@ -69,7 +69,7 @@ class TestMainWindow : public QObject {
     QCOMPARE(AppSettings::recentWorkspaces().first(), ws.root());
     w.closeWorkspace();
     QVERIFY(!w.hasWorkspace());
-    QVERIFY(!w.panel(QStringLiteral("jobs"))->table()->model());
+    QVERIFY(!qobject_cast<PanelPage*>(w.panel(QStringLiteral("jobs")))->table()->model());
   }
 
   void badWorkspaceKeepsTheCurrentOne() {

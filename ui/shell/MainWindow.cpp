@@ -1,13 +1,14 @@
 #include "shell/MainWindow.h"
 
 #include "common/Error.h"
+#include "jobs/JobRunner.h"
 #include "jobs/JobStore.h"
 #include "runtime/Runtime.h"
 #include "shell/AboutDialog.h"
 #include "shell/AppSettings.h"
-#include "shell/PanelPage.h"
+#include "shell/Panels.h"
 #include "shell/SettingsDialog.h"
-#include "store/StoreModels.h"
+#include "shell/WorkspacePanel.h"
 
 #include <QtCore/QFileInfo>
 #include <QtGui/QAction>
@@ -41,7 +42,7 @@ MainWindow::MainWindow(QWidget* parent)
     auto* item = new QListWidgetItem(info.title, sidebar_);
     item->setData(Qt::UserRole, info.id);
     item->setToolTip(tr("%1 (Ctrl+%2)").arg(info.description).arg(++index));
-    stack_->addWidget(new PanelPage(info, stack_));
+    stack_->addWidget(info.create(info, stack_));
   }
   connect(sidebar_, &QListWidget::currentRowChanged, stack_, &QStackedWidget::setCurrentIndex);
 
@@ -62,7 +63,7 @@ MainWindow::MainWindow(QWidget* parent)
   updateStatus();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() { closeWorkspace(); }
 
 void MainWindow::buildMenus() {
   QMenu* file = menuBar()->addMenu(tr("&Workspace"));
@@ -99,9 +100,9 @@ QStringList MainWindow::panelIds() const {
   return ids;
 }
 
-PanelPage* MainWindow::panel(const QString& id) const {
+WorkspacePanel* MainWindow::panel(const QString& id) const {
   const qsizetype i = panelIds().indexOf(id);
-  return i < 0 ? nullptr : static_cast<PanelPage*>(stack_->widget(int(i)));
+  return i < 0 ? nullptr : static_cast<WorkspacePanel*>(stack_->widget(int(i)));
 }
 
 QString MainWindow::currentPanel() const {
@@ -120,13 +121,8 @@ bool MainWindow::openWorkspace(const QString& path, bool create) {
     workspace_ = std::move(ws);
     // Jobs a crashed session left running (no live process holds their lock) become interrupted and resumable.
     markInterruptedJobs(workspace_->store());
-    const std::pair<const char*, StoreTable> tables[] = {
-        {"models", StoreTable::Models}, {"data", StoreTable::Datasets}, {"jobs", StoreTable::Jobs}};
-    for (const auto& [id, table] : tables) {
-      QAbstractItemModel* model = makeStoreTableModel(workspace_->store(), table, this);
-      tableModels_ << model;
-      panel(QString::fromLatin1(id))->setTableModel(model);
-    }
+    runner_ = std::make_unique<JobRunner>(workspace_->store());
+    for (const QString& id : panelIds()) panel(id)->setWorkspace(&*workspace_, runner_.get());
     AppSettings::addRecentWorkspace(workspace_->root());
     rebuildRecentMenu();
     lastError_.clear();
@@ -142,10 +138,10 @@ bool MainWindow::openWorkspace(const QString& path, bool create) {
 
 void MainWindow::closeWorkspace() {
   if (!workspace_) return;
-  for (const QString& id : {QStringLiteral("models"), QStringLiteral("data"), QStringLiteral("jobs")})
-    panel(id)->setTableModel(nullptr);
-  qDeleteAll(tableModels_);  // their queries hold the connection; release them before closing it
-  tableModels_.clear();
+  // Panels drop their models first: their queries hold this thread's connection, closed below. Running jobs
+  // stop within a step and stay resumable (interrupted).
+  for (const QString& id : panelIds()) panel(id)->setWorkspace(nullptr, nullptr);
+  runner_.reset();
   workspace_->store().closeThisThread();
   workspace_.reset();
   updateStatus();

@@ -5,6 +5,7 @@
 
 #include <QtWidgets/QMainWindow>
 
+#include <memory>
 #include <optional>
 
 class QAbstractItemModel;
@@ -13,9 +14,13 @@ class QListWidget;
 class QMenu;
 class QStackedWidget;
 
+namespace distillery {
+class JobRunner;
+}
+
 namespace distillery::ui {
 
-class PanelPage;
+class WorkspacePanel;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -29,10 +34,12 @@ class MainWindow : public QMainWindow {
   void closeWorkspace();
   bool hasWorkspace() const { return workspace_.has_value(); }
   const std::optional<Workspace>& workspace() const { return workspace_; }
+  // The open workspace's job queue (nullptr without a workspace); jobs started from any panel go here.
+  JobRunner* jobRunner() const { return runner_.get(); }
   QString lastError() const { return lastError_; }
 
   QStringList panelIds() const;
-  PanelPage* panel(const QString& id) const;
+  WorkspacePanel* panel(const QString& id) const;
   QString currentPanel() const;
   void showPanel(const QString& id);
 
@@ -61,7 +68,7 @@ class MainWindow : public QMainWindow {
   QLabel* workspaceLabel_;
   QLabel* computeLabel_;
   std::optional<Workspace> workspace_;
-  QList<QAbstractItemModel*> tableModels_;
+  std::unique_ptr<JobRunner> runner_;
   QString lastError_;
   bool errorDialogs_ = true;
 };

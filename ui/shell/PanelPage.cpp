@@ -1,5 +1,7 @@
 #include "shell/PanelPage.h"
 
+#include "store/Workspace.h"
+
 #include <QtWidgets/QHeaderView>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QTableView>
@@ -7,8 +9,8 @@
 
 namespace distillery::ui {
 
-PanelPage::PanelPage(const PanelInfo& info, QWidget* parent)
-    : QWidget(parent), id_(info.id), layout_(new QVBoxLayout(this)), empty_(new QLabel(this)), table_(new QTableView(this)) {
+PanelPage::PanelPage(const PanelInfo& info, std::optional<StoreTable> table, QWidget* parent)
+    : WorkspacePanel(parent), id_(info.id), storeTable_(table), layout_(new QVBoxLayout(this)), empty_(new QLabel(this)), table_(new QTableView(this)) {
   setObjectName(QStringLiteral("panel_") + info.id);
   auto* heading = new QLabel(QStringLiteral("<h2>%1</h2>").arg(info.title.toHtmlEscaped()), this);
   auto* about = new QLabel(info.description, this);
@@ -27,6 +29,13 @@ PanelPage::PanelPage(const PanelInfo& info, QWidget* parent)
   layout_->addWidget(table_, 1);
   layout_->addWidget(empty_, 1);
   updateEmptyState();
+}
+
+void PanelPage::setWorkspace(const Workspace* ws, JobRunner*) {
+  if (!storeTable_) return;
+  QAbstractItemModel* old = table_->model();
+  setTableModel(ws ? makeStoreTableModel(ws->store(), *storeTable_, this) : nullptr);
+  delete old;  // its query holds the old connection, which is closed next
 }
 
 void PanelPage::setTableModel(QAbstractItemModel* model) {

@@ -1,8 +1,11 @@
-// A panel's page in the shell: heading, what the panel is for, and the workspace rows it shows.
+// A plain panel page: heading, what the panel is for, and the rows of one workspace table (or an empty state).
+// Panels without their own widget yet use it.
 #pragma once
 #include "shell/Panels.h"
+#include "shell/WorkspacePanel.h"
+#include "store/StoreModels.h"
 
-#include <QtWidgets/QWidget>
+#include <optional>
 
 class QAbstractItemModel;
 class QLabel;
@@ -11,11 +14,13 @@ class QVBoxLayout;
 
 namespace distillery::ui {
 
-class PanelPage : public QWidget {
+class PanelPage : public WorkspacePanel {
   Q_OBJECT
  public:
-  explicit PanelPage(const PanelInfo& info, QWidget* parent = nullptr);
+  // table: the workspace table the page lists when a workspace is open (none: only the description).
+  PanelPage(const PanelInfo& info, std::optional<StoreTable> table, QWidget* parent = nullptr);
   const QString& id() const { return id_; }
+  void setWorkspace(const Workspace* ws, JobRunner* runner) override;
   // Shows model in the page's table (replacing any previous one); nullptr shows the empty-state text.
   void setTableModel(QAbstractItemModel* model);
   QTableView* table() const { return table_; }
@@ -25,6 +30,7 @@ class PanelPage : public QWidget {
  private:
   void updateEmptyState();
   QString id_;
+  std::optional<StoreTable> storeTable_;
   QVBoxLayout* layout_;
   QLabel* empty_;
   QTableView* table_;

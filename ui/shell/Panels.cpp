@@ -1,13 +1,20 @@
 #include "shell/Panels.h"
 
+#include "shell/PanelPage.h"
+
 #include <QtCore/QCoreApplication>
 
 namespace distillery::ui {
 
 static QString translated(const char* text) { return QCoreApplication::translate("Panels", text); }
 
+// A page that lists one workspace table (or, without one, says what is coming).
+static auto tablePage(std::optional<StoreTable> table) {
+  return [table](const PanelInfo& info, QWidget* parent) -> WorkspacePanel* { return new PanelPage(info, table, parent); };
+}
+
 QList<PanelInfo> panels() {
-  return {
+  QList<PanelInfo> list = {
       {QStringLiteral("models"), translated(QT_TRANSLATE_NOOP("Panels", "Models")),
        translated(QT_TRANSLATE_NOOP("Panels", "Teacher and student checkpoints registered in this workspace."))},
       {QStringLiteral("data"), translated(QT_TRANSLATE_NOOP("Panels", "Data")),
@@ -25,6 +32,14 @@ QList<PanelInfo> panels() {
       {QStringLiteral("compare"), translated(QT_TRANSLATE_NOOP("Panels", "Compare")),
        translated(QT_TRANSLATE_NOOP("Panels", "Chosen runs side by side: curves, fidelity, metrics and human scores."))},
   };
+  const std::pair<const char*, std::optional<StoreTable>> tables[] = {
+      {"models", StoreTable::Models}, {"data", StoreTable::Datasets}, {"jobs", StoreTable::Jobs}};
+  for (PanelInfo& p : list) {
+    p.create = tablePage(std::nullopt);
+    for (const auto& [id, table] : tables)
+      if (p.id == QLatin1String(id)) p.create = tablePage(table);
+  }
+  return list;
 }
 
 }  // namespace distillery::ui
