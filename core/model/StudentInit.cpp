@@ -178,6 +178,18 @@ QJsonObject studentConfig(const QJsonObject& teacherConfig, const StudentSpec& s
   return out;
 }
 
+int64_t createFreshModel(const QJsonObject& config, const QString& outDir, const QString& sideFilesDir,
+                         uint64_t seed) {
+  const ModelConfig cfg = ModelConfig::fromJson(config, QDir(outDir).filePath(QStringLiteral("config.json")));
+  CausalLM model(cfg, torch::TensorOptions().dtype(torch::kFloat32).device(torch::kCPU));
+  initialiseFresh(model, config.value(QStringLiteral("initializer_range")).toDouble(0.02), cfg.padTokenId, seed);
+  SaveOptions save;
+  save.dtype = torch::kFloat32;
+  save.allowOtherFiles = true;  // the caller may have put the tokenizer there already
+  saveModel(model, config, outDir, sideFilesDir, save);
+  return parameterCount(cfg);
+}
+
 StudentResult initStudent(const QString& teacherDir, const QString& outDir, const StudentSpec& spec) {
   const QString configPath = QDir(teacherDir).filePath(QStringLiteral("config.json"));
   const QJsonObject teacherJson = readJsonObject(configPath);

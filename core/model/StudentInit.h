@@ -51,6 +51,12 @@ std::vector<int64_t> uniformLayerSelection(int64_t teacherLayers, int64_t studen
 // --heads 8), FormatError when the teacher's config itself is bad.
 QJsonObject studentConfig(const QJsonObject& teacherConfig, const StudentSpec& spec, const QString& teacherConfigPath);
 
+// A new model from a config alone, initialised as fresh students are (above) with seed, written to outDir with
+// saveModel in float32; the side files (tokenizer, generation config) are copied from sideFilesDir when it is not
+// empty. Throws FormatError for a config we do not accept, Error for a failed write. Returns the parameter count.
+int64_t createFreshModel(const QJsonObject& config, const QString& outDir, const QString& sideFilesDir,
+                         uint64_t seed);
+
 // Does the spec change any width (then the student is initialised fresh rather than selected)?
 bool changesWidths(const QJsonObject& teacherConfig, const StudentSpec& spec, const QString& teacherConfigPath);
 

@@ -1,5 +1,6 @@
 // distillery-cli's dispatcher and workspace commands, driven through cli::run exactly as main() calls it.
 #include "cli/Cli.h"
+#include "demo/DemoPipeline.h"
 #include "store/Workspace.h"
 
 #include <QtCore/QDir>
@@ -7,7 +8,9 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
+#include <QtCore/QFileInfo>
 #include <QtCore/QTemporaryDir>
+#include <QtSql/QSqlQuery>
 #include <QtTest/QTest>
 
 using namespace distillery;
@@ -115,16 +118,47 @@ class TestCli : public QObject {
     QVERIFY2(r.err.contains(QStringLiteral("already holds a workspace")), qPrintable(r.err));
   }
 
-  void demoCreatesThenReopens() {
+  // The demo pipeline end to end with few steps: every product exists and the workspace lists real content.
+  void demoBuildsThenReopens() {
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("demo"));
-    Result r = runCli({QStringLiteral("demo"), QStringLiteral("--workspace"), path});
-    QCOMPARE(r.code, 0);
+    Result r = runCli({QStringLiteral("demo"), QStringLiteral("--workspace"), path, QStringLiteral("--quick")});
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
     QVERIFY2(r.out.contains(QStringLiteral("demo: created the demo workspace")), qPrintable(r.out));
+    QVERIFY2(r.out.contains(QStringLiteral("[8/8] Creating the human-rating studies")), qPrintable(r.out));
+    for (const char* sub : {"demo/models/teacher/model.safetensors", "demo/models/student/model.safetensors",
+                            "demo/models/student-lora/adapter_model.safetensors",
+                            "demo/models/student-int8/model.safetensors", "demo/models/student-int4/config.json",
+                            "demo/runs/eval/results.json", "demo/jobs/distill.json", "demo/data/test.jsonl"})
+      QVERIFY2(QFileInfo::exists(QDir(path).filePath(QString::fromLatin1(sub))), sub);
+    {
+      const Workspace ws = Workspace::open(path);
+      QVERIFY(demoBuilt(ws));
+      const QMap<QString, qint64> counts = ws.store().counts();
+      QCOMPARE(counts.value(QStringLiteral("jobs")), 4);
+      QCOMPARE(counts.value(QStringLiteral("models")), 4);  // teacher, student, int8, int4
+      QCOMPARE(counts.value(QStringLiteral("datasets")), 3);  // train, validation, test (the eval finds its row)
+      QSqlQuery q(ws.store().connection());
+      QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM jobs WHERE status = 'succeeded'")) && q.next());
+      QCOMPARE(q.value(0).toInt(), 4);
+      QVERIFY(q.exec(QStringLiteral("SELECT count(DISTINCT name) FROM metrics")) && q.next());
+      QVERIFY2(q.value(0).toInt() >= 4, "loss, lr, grad_norm, val_loss ... are stored for the curves");
+      QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM evaluations")) && q.next());
+      QCOMPARE(q.value(0).toInt(), 5);
+      QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM studies")) && q.next());
+      QCOMPARE(q.value(0).toInt(), 2);
+      QVERIFY(q.exec(QStringLiteral("SELECT count(DISTINCT rater_id), count(*) FROM ratings")) && q.next());
+      QCOMPARE(q.value(0).toInt(), 2);
+      QVERIFY(q.value(1).toInt() >= 2);
+      ws.store().closeThisThread();
+    }
     r = runCli({QStringLiteral("--json"), QStringLiteral("demo"), QStringLiteral("--workspace"), path});
     QCOMPARE(r.code, 0);
     const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
-    QVERIFY(o[QStringLiteral("steps")].toArray().first().toString().startsWith(QStringLiteral("opened the demo workspace")));
+    const QJsonArray steps = o[QStringLiteral("steps")].toArray();
+    QVERIFY(steps.first().toString().startsWith(QStringLiteral("opened the demo workspace")));
+    QVERIFY2(steps.contains(QStringLiteral("the demo is already built")), qPrintable(r.out));
+    QVERIFY(o[QStringLiteral("jobs")].toObject().value(QStringLiteral("eval")).toInteger() > 0);
   }
 
   void corruptWorkspaceFailsCleanly() {
