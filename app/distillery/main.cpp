@@ -40,8 +40,7 @@ int main(int argc, char** argv) {
   distillery::ui::MainWindow window;
   window.show();
   if (cli.isSet(demo)) {
-    const QString path = distillery::Workspace::demoPath();
-    window.openWorkspace(path, !QFileInfo::exists(distillery::Workspace::databasePath(path)));
+    window.openDemo(distillery::Workspace::demoPath());
   } else if (cli.isSet(workspace)) {
     window.openWorkspace(cli.value(workspace));
   } else if (const QStringList recent = distillery::ui::AppSettings::recentWorkspaces(); !recent.isEmpty()) {

@@ -166,7 +166,7 @@ class Demo {
                                 {"name", "Demo teacher: trained from scratch"},
                                 {"student", paths_.base()},
                                 {"data", dataSection(false)},
-                                {"train", trainSection(o_.teacherSteps, 3e-3, 50)},
+                                {"train", trainSection(o_.teacherSteps, 5e-3, 100)},
                                 {"device", "cpu"},
                                 {"output", paths_.teacher()}});
     ModelStore(ws_.store()).addFolder(paths_.teacher(), ModelRole::Teacher, QStringLiteral("demo teacher (4 layers)"));
@@ -284,7 +284,7 @@ class Demo {
       for (const StudyItem& it : studies.items(r_.pairwiseStudy)) {
         const double a = exact(it.evaluationA, it.sampleIndex), b = exact(it.evaluationB, it.sampleIndex);
         Choice c = a > b ? Choice::A : b > a ? Choice::B : (a > 0 ? Choice::Tie : Choice::BothBad);
-        if (rng() % 5 == 0) c = c == Choice::A ? Choice::B : c == Choice::B ? Choice::Tie : Choice::A;  // noise
+        if (rng() % 8 == 0) c = c == Choice::A ? Choice::B : c == Choice::B ? Choice::Tie : Choice::A;  // noise
         RatingUpdate u;
         u.itemId = it.id;
         u.rater = rater;

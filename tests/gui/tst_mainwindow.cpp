@@ -1,8 +1,10 @@
 // The shell offscreen: every panel present, workspace open/close and errors, recent list, About, models,
 // translations.
+#include "demo/DemoPipeline.h"
 #include "runtime/Runtime.h"
 #include "shell/AboutDialog.h"
 #include "shell/AppSettings.h"
+#include "shell/DemoBuild.h"
 #include "shell/MainWindow.h"
 #include "shell/PanelPage.h"
 #include "shell/Translations.h"
@@ -17,6 +19,7 @@
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QProgressBar>
 #include <QtWidgets/QTableView>
 
 using namespace distillery;
@@ -86,6 +89,53 @@ class TestMainWindow : public QObject {
     QVERIFY2(w.lastError().contains(QStringLiteral("not an SQLite database")), qPrintable(w.lastError()));
     QVERIFY(w.hasWorkspace());
     QCOMPARE(w.workspace()->root(), ws.root());
+  }
+
+  // `distillery --demo` builds the demo in a worker while the window stays responsive; stopping and opening it
+  // again continues, and the panels show the jobs once it is done.
+  void demoBuildsInTheBackground() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("demo"));
+    MainWindow w;
+    w.setErrorDialogsEnabled(false);
+    QSignalSpy done(&w, &MainWindow::demoFinished);
+    w.openDemo(path, true);
+    QVERIFY(w.demoBuild() && w.demoBuild()->isRunning());
+    QVERIFY(w.findChild<QProgressBar*>(QStringLiteral("demoProgress")));
+    QVERIFY(done.wait(120000));
+    QCOMPARE(done.first().first().toBool(), true);
+    QVERIFY(!w.demoBuild());
+    QVERIFY(!w.findChild<QProgressBar*>(QStringLiteral("demoProgress")));
+    QVERIFY(demoBuilt(*w.workspace()));
+    QCOMPARE(w.workspace()->store().counts().value(QStringLiteral("jobs")), 4);
+    // Opening a built demo runs nothing.
+    w.closeWorkspace();
+    w.openDemo(path, true);
+    QVERIFY(!w.demoBuild());
+    w.closeWorkspace();
+  }
+
+  void demoStopsAndContinues() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("demo"));
+    MainWindow w;
+    w.setErrorDialogsEnabled(false);
+    w.openDemo(path, true);
+    QVERIFY(w.demoBuild());
+    QTRY_VERIFY_WITH_TIMEOUT(w.demoBuild()->progress().step >= 3, 60000);  // training the teacher
+    w.closeWorkspace();  // stops the worker within a step
+    QVERIFY(!w.demoBuild());
+    {
+      const Workspace ws = Workspace::open(path);
+      QVERIFY(!demoBuilt(ws));
+      ws.store().closeThisThread();
+    }
+    QSignalSpy done(&w, &MainWindow::demoFinished);
+    w.openDemo(path, true);
+    QVERIFY(done.wait(120000));
+    QCOMPARE(done.first().first().toBool(), true);
+    QVERIFY(demoBuilt(*w.workspace()));
+    w.closeWorkspace();
   }
 
   void storeModelsPassTheModelTester_data() {

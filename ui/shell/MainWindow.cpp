@@ -1,11 +1,13 @@
 #include "shell/MainWindow.h"
 
 #include "common/Error.h"
+#include "demo/DemoPipeline.h"
 #include "jobs/JobRunner.h"
 #include "jobs/JobStore.h"
 #include "runtime/Runtime.h"
 #include "shell/AboutDialog.h"
 #include "shell/AppSettings.h"
+#include "shell/DemoBuild.h"
 #include "shell/Panels.h"
 #include "shell/SettingsDialog.h"
 #include "shell/WorkspacePanel.h"
@@ -16,10 +18,13 @@
 #include <QtGui/QKeySequence>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QFileDialog>
+#include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QListWidget>
 #include <QtWidgets/QMenuBar>
 #include <QtWidgets/QMessageBox>
+#include <QtWidgets/QProgressBar>
+#include <QtWidgets/QPushButton>
 #include <QtWidgets/QSplitter>
 #include <QtWidgets/QStackedWidget>
 #include <QtWidgets/QStatusBar>
@@ -138,6 +143,7 @@ bool MainWindow::openWorkspace(const QString& path, bool create) {
 
 void MainWindow::closeWorkspace() {
   if (!workspace_) return;
+  stopDemo(true);  // the demo writes into this workspace from its worker: stop it first
   // Panels drop their models first: their queries hold this thread's connection, closed below. Running jobs
   // stop within a step and stay resumable (interrupted).
   for (const QString& id : panelIds()) panel(id)->setWorkspace(nullptr, nullptr);
@@ -146,6 +152,69 @@ void MainWindow::closeWorkspace() {
   workspace_.reset();
   updateStatus();
   Q_EMIT workspaceChanged(QString());
+}
+
+void MainWindow::refreshPanels() {
+  if (!workspace_) return;
+  for (const QString& id : panelIds()) panel(id)->setWorkspace(&*workspace_, runner_.get());
+}
+
+void MainWindow::openDemo(const QString& path, bool fastForTests) {
+  if (!openWorkspace(path, !QFileInfo::exists(Workspace::databasePath(path)))) return;
+  if (demoBuilt(*workspace_) || demo_) return;
+  DemoOptions o;
+  o.workspace = workspace_->root();
+  if (fastForTests) {
+    o.teacherSteps = 12;
+    o.distillSteps = 8;
+    o.loraSteps = 6;
+    o.evalSamples = 6;
+  }
+  demo_ = new DemoBuild(o, this);
+  // The progress bar and the stop button sit in one status-bar widget that goes when the build does.
+  demoBar_ = new QWidget(this);
+  auto* layout = new QHBoxLayout(demoBar_);
+  layout->setContentsMargins(0, 0, 0, 0);
+  auto* bar = new QProgressBar(demoBar_);
+  bar->setObjectName(QStringLiteral("demoProgress"));
+  bar->setMaximumWidth(260);
+  bar->setRange(0, int(demoStepTitles().size()) * 100);
+  auto* stop = new QPushButton(tr("Stop the demo"), demoBar_);
+  stop->setToolTip(tr("Stops the demo build after the current training step; opening the demo again continues it."));
+  layout->addWidget(bar);
+  layout->addWidget(stop);
+  statusBar()->addPermanentWidget(demoBar_);
+  connect(stop, &QPushButton::clicked, demo_, &DemoBuild::cancel);
+  connect(demo_, &DemoBuild::progressChanged, bar, [this, bar](const DemoProgress& p) {
+    const int within = p.total > 0 ? int(100 * p.done / p.total) : 0;
+    bar->setValue((p.step - 1) * 100 + within);
+    bar->setFormat(tr("Demo %1/%2").arg(p.step).arg(p.steps));
+    bar->setToolTip(p.title);
+    statusBar()->showMessage(tr("Building the demo: %1").arg(p.title));
+  });
+  connect(demo_, &DemoBuild::stepFinished, this, [this] { refreshPanels(); });
+  connect(demo_, &DemoBuild::finished, this, [this](bool ok, bool cancelled, const QString& error) {
+    stopDemo(false);
+    refreshPanels();
+    if (ok) statusBar()->showMessage(tr("The demo workspace is ready."), 10000);
+    else if (cancelled) statusBar()->showMessage(tr("Demo stopped; open it again to continue."), 10000);
+    else showError(tr("The demo could not be built"), error);
+    Q_EMIT demoFinished(ok);
+  });
+  demo_->start();
+}
+
+void MainWindow::stopDemo(bool wait) {
+  if (!demo_) return;
+  if (wait) {
+    demo_->cancel();
+    delete demo_;  // joins the worker, which stops within one training step
+  } else {
+    demo_->deleteLater();  // called from its own finished signal
+  }
+  demo_ = nullptr;
+  delete demoBar_;
+  demoBar_ = nullptr;
 }
 
 void MainWindow::rebuildRecentMenu() {

@@ -20,6 +20,7 @@ class JobRunner;
 
 namespace distillery::ui {
 
+class DemoBuild;
 class WorkspacePanel;
 
 class MainWindow : public QMainWindow {
@@ -32,6 +33,13 @@ class MainWindow : public QMainWindow {
   // workspace stays open, the error is shown and returned by lastError().
   bool openWorkspace(const QString& path, bool create = false);
   void closeWorkspace();
+  // Opens (creating if needed) the demo workspace at path and, when it is not built yet, builds it in a worker
+  // thread with progress in the status bar (cancellable); panels are refreshed after each step.
+  // fastForTests: a few training steps only.
+  void openDemo(const QString& path, bool fastForTests = false);
+  DemoBuild* demoBuild() const { return demo_; }
+  // Tells every panel again about the open workspace, so they re-read what changed.
+  void refreshPanels();
   bool hasWorkspace() const { return workspace_.has_value(); }
   const std::optional<Workspace>& workspace() const { return workspace_; }
   // The open workspace's job queue (nullptr without a workspace); jobs started from any panel go here.
@@ -48,6 +56,8 @@ class MainWindow : public QMainWindow {
 
  Q_SIGNALS:
   void workspaceChanged(const QString& root);
+  // The demo build ended (ok false: failed or stopped).
+  void demoFinished(bool ok);
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -61,6 +71,7 @@ class MainWindow : public QMainWindow {
   void showAbout();
   void showError(const QString& title, const QString& text);
   void updateStatus();
+  void stopDemo(bool wait);
 
   QListWidget* sidebar_;
   QStackedWidget* stack_;
@@ -69,6 +80,8 @@ class MainWindow : public QMainWindow {
   QLabel* computeLabel_;
   std::optional<Workspace> workspace_;
   std::unique_ptr<JobRunner> runner_;
+  DemoBuild* demo_ = nullptr;
+  QWidget* demoBar_ = nullptr;  // the demo's progress bar and stop button in the status bar
   QString lastError_;
   bool errorDialogs_ = true;
 };
