@@ -1,4 +1,4 @@
-// distillery: the workbench window. Options: --workspace PATH, --demo, --threads N, --screenshot FILE.
+// distillery: the workbench window. Options: --workspace PATH, --demo, --threads N, --panel ID, --screenshot FILE.
 #include "runtime/Runtime.h"
 #include "shell/AppSettings.h"
 #include "shell/MainWindow.h"
@@ -32,7 +32,11 @@ int main(int argc, char** argv) {
                                    QStringLiteral("N"));
   const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                       QStringLiteral("Save a screenshot of the window to FILE and quit."), QStringLiteral("FILE"));
-  cli.addOptions({workspace, demo, threads, screenshot});
+  const QCommandLineOption panel(QStringLiteral("panel"),
+                                 QStringLiteral("Show this panel first (models, data, jobs, curves, quantization, "
+                                                "evaluation, rating, compare)."),
+                                 QStringLiteral("ID"));
+  cli.addOptions({workspace, demo, threads, panel, screenshot});
   cli.process(app);
 
   distillery::setComputeThreads(cli.isSet(threads) ? cli.value(threads).toInt()
@@ -46,6 +50,7 @@ int main(int argc, char** argv) {
   } else if (const QStringList recent = distillery::ui::AppSettings::recentWorkspaces(); !recent.isEmpty()) {
     window.openWorkspace(recent.first());
   }
+  if (cli.isSet(panel)) window.showPanel(cli.value(panel));
   if (cli.isSet(screenshot)) {
     QTimer::singleShot(1500, &window, [&] {
       window.grab().save(cli.value(screenshot));
