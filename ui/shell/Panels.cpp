@@ -1,5 +1,6 @@
 #include "shell/Panels.h"
 
+#include "curves/CurvePanel.h"
 #include "shell/PanelPage.h"
 
 #include <QtCore/QCoreApplication>
@@ -38,6 +39,8 @@ QList<PanelInfo> panels() {
     p.create = tablePage(std::nullopt);
     for (const auto& [id, table] : tables)
       if (p.id == QLatin1String(id)) p.create = tablePage(table);
+    if (p.id == QLatin1String("curves"))
+      p.create = [](const PanelInfo&, QWidget* parent) -> WorkspacePanel* { return new CurvePanel(parent); };
   }
   return list;
 }
