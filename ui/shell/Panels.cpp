@@ -1,6 +1,7 @@
 #include "shell/Panels.h"
 
 #include "curves/CurvePanel.h"
+#include "rating/RatingPanel.h"
 #include "shell/PanelPage.h"
 
 #include <QtCore/QCoreApplication>
@@ -41,6 +42,8 @@ QList<PanelInfo> panels() {
       if (p.id == QLatin1String(id)) p.create = tablePage(table);
     if (p.id == QLatin1String("curves"))
       p.create = [](const PanelInfo&, QWidget* parent) -> WorkspacePanel* { return new CurvePanel(parent); };
+    if (p.id == QLatin1String("rating"))
+      p.create = [](const PanelInfo&, QWidget* parent) -> WorkspacePanel* { return new RatingPanel(parent); };
   }
   return list;
 }
