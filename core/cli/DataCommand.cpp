@@ -3,7 +3,7 @@
 #include "cli/DataCli.h"
 
 #include "common/Error.h"
-#include "common/FileHash.h"
+#include "store/DatasetRegistration.h"
 #include "store/DatasetStore.h"
 #include "store/Workspace.h"
 
@@ -29,18 +29,6 @@ const Subcommand kSubcommands[] = {
 };
 
 const QString kUsage = QStringLiteral("distillery-cli data SUBCOMMAND [ARGS...]   (data SUBCOMMAND --help)");
-
-QString absolute(const QString& path) { return path.isEmpty() ? path : QFileInfo(path).absoluteFilePath(); }
-
-// The dataset row for a file on disk: name, absolute path, content hash (none for a folder).
-DatasetRow describe(const QString& path) {
-  DatasetRow row;
-  const QFileInfo info(path);
-  row.name = info.fileName();
-  row.path = info.absoluteFilePath();
-  if (info.isFile()) row.sha256 = fileSha256(row.path);
-  return row;
-}
 
 }  // namespace
 
@@ -74,20 +62,7 @@ std::function<bool(int64_t, int64_t)> progressPrinter(Context& ctx, const QStrin
 int64_t registerDataset(const QString& workspace, const QString& input, const QString& output,
                         const QString& schema, int64_t rows, const QJsonObject& settings, const QJsonObject& stats) {
   if (workspace.isEmpty()) return 0;
-  const Workspace ws = Workspace::open(workspace);
-  const DatasetStore datasets(ws.store());
-  qint64 parent = 0;
-  if (!input.isEmpty()) {
-    DatasetRow source = describe(input);
-    if (absolute(input) != absolute(output)) parent = datasets.addOrFind(source);
-  }
-  DatasetRow row = describe(output);
-  row.schema = schema;
-  row.rows = rows;
-  row.parentId = parent;
-  row.settings = settings;
-  row.stats = stats;
-  return datasets.add(row);
+  return registerDatasetFile(Workspace::open(workspace).store(), input, output, schema, rows, settings, stats);
 }
 
 int dataList(Context& ctx) {
