@@ -1,6 +1,8 @@
 #include "shell/Panels.h"
 
 #include "curves/CurvePanel.h"
+#include "data/DataPanel.h"
+#include "models/ModelsPanel.h"
 #include "rating/RatingPanel.h"
 #include "shell/PanelPage.h"
 
@@ -40,6 +42,10 @@ QList<PanelInfo> panels() {
     p.create = tablePage(std::nullopt);
     for (const auto& [id, table] : tables)
       if (p.id == QLatin1String(id)) p.create = tablePage(table);
+    if (p.id == QLatin1String("data"))
+      p.create = [](const PanelInfo& info, QWidget* parent) -> WorkspacePanel* { return new DataPanel(info, parent); };
+    if (p.id == QLatin1String("models"))
+      p.create = [](const PanelInfo& info, QWidget* parent) -> WorkspacePanel* { return new ModelsPanel(info, parent); };
     if (p.id == QLatin1String("curves"))
       p.create = [](const PanelInfo&, QWidget* parent) -> WorkspacePanel* { return new CurvePanel(parent); };
     if (p.id == QLatin1String("rating"))

@@ -1,0 +1,548 @@
+#include "data/DataPanel.h"
+
+#include "common/Error.h"
+#include "data/DataClean.h"
+#include "data/DataSchema.h"
+#include "data/DataSplit.h"
+#include "data/DatasetListModel.h"
+#include "data/DatasetStatsJson.h"
+#include "data/LazyRowModel.h"
+#include "data/LengthHistogram.h"
+#include "data/RowReader.h"
+#include "store/DatasetRegistration.h"
+#include "store/DatasetStore.h"
+#include "store/ModelStore.h"
+#include "store/Workspace.h"
+#include "worker/BackgroundTask.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QFileInfo>
+#include <QtCore/QJsonArray>
+#include <QtCore/QMimeData>
+#include <QtCore/QTimer>
+#include <QtGui/QDragEnterEvent>
+#include <QtGui/QDropEvent>
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QFileDialog>
+#include <QtWidgets/QHBoxLayout>
+#include <QtWidgets/QHeaderView>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QProgressBar>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QSpinBox>
+#include <QtWidgets/QSplitter>
+#include <QtWidgets/QTabWidget>
+#include <QtWidgets/QTableView>
+#include <QtWidgets/QVBoxLayout>
+
+namespace distillery::ui {
+
+namespace {
+
+// A RowReader/cleanFile progress callback over the task's: fraction of bytes, false once cancelled.
+std::function<bool(int64_t, int64_t)> readProgress(const std::atomic_bool& cancel,
+                                                   const std::function<void(double)>& progress) {
+  return [&cancel, progress](int64_t done, int64_t total) {
+    if (total > 0) progress(double(done) / double(total));
+    return !cancel.load();
+  };
+}
+
+QJsonObject dedupSettings(const DedupOptions& d) {  // the keys `data clean|dedup|split` store
+  return {{QStringLiteral("threshold"), d.threshold},
+          {QStringLiteral("num_perm"), d.minhash.numPerm},
+          {QStringLiteral("shingle"), d.minhash.shingle},
+          {QStringLiteral("minhash_seed"), QString::number(d.minhash.seed)},
+          {QStringLiteral("casefold"), d.casefold},
+          {QStringLiteral("exact"), d.exact},
+          {QStringLiteral("near"), d.near}};
+}
+
+QString number(const QJsonValue& v, int decimals = 1) {
+  if (!v.isDouble()) return QStringLiteral("–");
+  const double d = v.toDouble();
+  return d == double(qint64(d)) ? QString::number(qint64(d)) : QString::number(d, 'f', decimals);
+}
+
+QString droppedFile(const QMimeData* mime) {
+  if (!mime || !mime->hasUrls()) return {};
+  for (const QUrl& url : mime->urls())
+    if (url.isLocalFile() && QFileInfo::exists(url.toLocalFile())) return url.toLocalFile();
+  return {};
+}
+
+}  // namespace
+
+DataPanel::DataPanel(const PanelInfo& info, QWidget* parent)
+    : WorkspacePanel(parent),
+      list_(new DatasetListModel(this)),
+      preview_(new LazyRowModel(this)),
+      table_(new QTableView(this)),
+      previewView_(new QTableView(this)),
+      import_(new QPushButton(tr("&Import…"), this)),
+      stats_(new QPushButton(tr("&Statistics"), this)),
+      clean_(new QPushButton(tr("C&lean"), this)),
+      dedup_(new QPushButton(tr("&Deduplicate"), this)),
+      split_(new QPushButton(tr("S&plit"), this)),
+      cancel_(new QPushButton(tr("Cancel"), this)),
+      tokenizer_(new QComboBox(this)),
+      bins_(new QSpinBox(this)),
+      progress_(new QProgressBar(this)),
+      error_(new QLabel(this)),
+      previewInfo_(new QLabel(this)),
+      summary_(new QLabel(this)),
+      histogram_(new LengthHistogram(this)),
+      task_(new BackgroundTask(this)),
+      timer_(new QTimer(this)) {
+  setObjectName(QStringLiteral("panel_") + info.id);
+  setAcceptDrops(true);
+  auto* heading = new QLabel(QStringLiteral("<h2>%1</h2>").arg(info.title.toHtmlEscaped()), this);
+  auto* about = new QLabel(info.description + QLatin1Char(' ') + tr("Drop a dataset file here to import it."), this);
+  about->setWordWrap(true);
+
+  import_->setObjectName(QStringLiteral("import"));
+  import_->setToolTip(
+      tr("Register a dataset file (JSONL, JSON, CSV/TSV, text) in this workspace: rows, schema "
+         "and bad rows are counted; the file is only read."));
+  stats_->setObjectName(QStringLiteral("stats"));
+  stats_->setToolTip(tr("Characters and tokens per row with a length histogram, as `distillery-cli data stats`."));
+  clean_->setObjectName(QStringLiteral("clean"));
+  clean_->setToolTip(
+      tr("Write a cleaned copy: empty rows, control characters and exact duplicates removed "
+         "(`data clean` defaults)."));
+  dedup_->setObjectName(QStringLiteral("dedup"));
+  dedup_->setToolTip(
+      tr("Write a copy without exact and near duplicates (MinHash, Jaccard ≥ 0.9), original order "
+         "kept (`data dedup` defaults)."));
+  split_->setObjectName(QStringLiteral("split"));
+  split_->setToolTip(
+      tr("Split into train/validation/test (0.8/0.1/0.1, seed 0) with no near duplicates across "
+         "splits (`data split` defaults)."));
+  cancel_->setObjectName(QStringLiteral("cancel"));
+  cancel_->setShortcut(QKeySequence(Qt::Key_Escape));
+  cancel_->setToolTip(tr("Stop the running import, statistics or action (Esc); nothing half-written is kept."));
+  tokenizer_->setObjectName(QStringLiteral("tokenizer"));
+  tokenizer_->setToolTip(tr("Model whose tokenizer counts tokens for the statistics; none counts characters only."));
+  bins_->setObjectName(QStringLiteral("bins"));
+  bins_->setRange(1, 200);
+  bins_->setValue(20);
+  bins_->setToolTip(tr("Equal-width bins of the token-length histogram. Typical: 10–50."));
+  progress_->setObjectName(QStringLiteral("progress"));
+  progress_->setRange(0, 1000);
+  progress_->setTextVisible(false);
+  progress_->hide();
+  error_->setObjectName(QStringLiteral("error"));
+  error_->setWordWrap(true);
+  error_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  error_->setStyleSheet(QStringLiteral("color: #b00020"));
+  error_->hide();
+  previewInfo_->setObjectName(QStringLiteral("previewInfo"));
+  previewInfo_->setWordWrap(true);
+  summary_->setObjectName(QStringLiteral("summary"));
+  summary_->setWordWrap(true);
+  summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+  for (QTableView* t : {table_, previewView_}) {
+    t->setSelectionBehavior(QAbstractItemView::SelectRows);
+    t->setAlternatingRowColors(true);
+    t->horizontalHeader()->setStretchLastSection(true);
+  }
+  table_->setObjectName(QStringLiteral("datasets"));
+  table_->setModel(list_);
+  table_->setSelectionMode(QAbstractItemView::SingleSelection);
+  table_->verticalHeader()->hide();
+  previewView_->setObjectName(QStringLiteral("preview"));
+  previewView_->setModel(preview_);
+  previewView_->setWordWrap(false);
+  previewView_->setToolTip(tr("The rows of the selected dataset, read as you scroll; the row header is the line."));
+
+  auto* tokLabel = new QLabel(tr("&Tokenizer:"), this);
+  tokLabel->setBuddy(tokenizer_);
+  auto* binsLabel = new QLabel(tr("&Bins:"), this);
+  binsLabel->setBuddy(bins_);
+  auto* tools = new QHBoxLayout;
+  for (QWidget* w : std::initializer_list<QWidget*>{import_, stats_, tokLabel, tokenizer_, binsLabel, bins_, clean_,
+                                                    dedup_, split_, cancel_})
+    tools->addWidget(w);
+  tools->addStretch();
+
+  auto* previewPage = new QWidget(this);
+  auto* pl = new QVBoxLayout(previewPage);
+  pl->addWidget(previewInfo_);
+  pl->addWidget(previewView_, 1);
+  auto* statsPage = new QWidget(this);
+  auto* sl = new QVBoxLayout(statsPage);
+  sl->addWidget(summary_);
+  sl->addWidget(histogram_, 1);
+  auto* tabs = new QTabWidget(this);
+  tabs->addTab(previewPage, tr("Pre&view"));
+  tabs->addTab(statsPage, tr("Stat&istics"));
+  auto* split = new QSplitter(Qt::Vertical, this);
+  split->addWidget(table_);
+  split->addWidget(tabs);
+  split->setStretchFactor(1, 2);
+
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(heading);
+  layout->addWidget(about);
+  layout->addLayout(tools);
+  layout->addWidget(progress_);
+  layout->addWidget(error_);
+  layout->addWidget(split, 1);
+
+  timer_->setInterval(100);  // 10 Hz progress
+  connect(timer_, &QTimer::timeout, this, [this] { progress_->setValue(int(task_->progress() * 1000)); });
+  connect(import_, &QPushButton::clicked, this, [this] {
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Import a dataset"), QString(),
+                                     tr("Datasets (*.jsonl *.ndjson *.json *.csv *.tsv *.txt *.md);;All files (*)"));
+    if (!path.isEmpty()) importDataset(path);
+  });
+  connect(stats_, &QPushButton::clicked, this, &DataPanel::startStats);
+  connect(clean_, &QPushButton::clicked, this, &DataPanel::startClean);
+  connect(dedup_, &QPushButton::clicked, this, &DataPanel::startDedup);
+  connect(split_, &QPushButton::clicked, this, &DataPanel::startSplit);
+  connect(cancel_, &QPushButton::clicked, this, &DataPanel::cancel);
+  connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &DataPanel::selectionChanged);
+  connect(list_, &QAbstractItemModel::modelReset, this, &DataPanel::selectionChanged);
+  connect(task_, &BackgroundTask::finished, this, [this](bool ok, const QJsonObject& result, const QString& error) {
+    timer_->stop();
+    progress_->hide();
+    if (ok) {
+      const qint64 id = result.value(QStringLiteral("id")).toInteger();
+      lastOutputId_ = id;
+      list_->refresh();
+      selectDataset(id);
+    } else if (!error.isEmpty()) {
+      showError(error);
+    }
+    updateEnabled();
+    Q_EMIT actionFinished(ok, error);
+  });
+  setWorkspace(nullptr, nullptr);
+}
+
+DataPanel::~DataPanel() { delete task_; }  // cancels and joins before the models go
+
+void DataPanel::setWorkspace(const Workspace* ws, JobRunner*) {
+  task_->cancel();
+  store_.reset();
+  root_.clear();
+  if (ws) {
+    store_ = ws->store();
+    root_ = ws->root();
+  }
+  preview_->close();
+  list_->setStore(store_);
+  statsJson_ = {};
+  showError({});
+  fillTokenizers();
+  if (list_->rowCount() > 0) table_->selectRow(0);
+  updateEnabled();
+}
+
+void DataPanel::fillTokenizers() {
+  tokenizer_->clear();
+  tokenizer_->addItem(tr("none (characters only)"), QString());
+  if (!store_) return;
+  try {
+    for (const ModelRow& m : ModelStore(*store_).list())
+      if (!m.tokenizerPath.isEmpty()) tokenizer_->addItem(m.name, m.path);
+  } catch (const std::exception& e) {
+    showError(QString::fromUtf8(e.what()));
+  }
+  if (tokenizer_->count() > 1) tokenizer_->setCurrentIndex(1);
+}
+
+void DataPanel::setTokenizerDir(const QString& dir) {
+  int index = tokenizer_->findData(dir);
+  if (index < 0) {
+    tokenizer_->addItem(QFileInfo(dir).fileName(), dir);
+    index = tokenizer_->count() - 1;
+  }
+  tokenizer_->setCurrentIndex(index);
+}
+
+QString DataPanel::tokenizerDir() const { return tokenizer_->currentData().toString(); }
+QString DataPanel::errorText() const { return error_->text(); }
+bool DataPanel::isBusy() const { return task_->isRunning(); }
+void DataPanel::cancel() { task_->cancel(); }
+
+void DataPanel::showError(const QString& text) {
+  error_->setText(text);
+  error_->setVisible(!text.isEmpty());
+}
+
+void DataPanel::updateEnabled() {
+  const bool busy = task_->isRunning();
+  const bool selected = selectedDatasetId() != 0;
+  import_->setEnabled(store_ && !busy);
+  for (QPushButton* b : {stats_, clean_, dedup_, split_}) b->setEnabled(store_ && selected && !busy);
+  cancel_->setEnabled(busy);
+}
+
+void DataPanel::selectDataset(qint64 id) {
+  if (const int row = list_->rowOfId(id); row >= 0) table_->selectRow(row);
+}
+
+qint64 DataPanel::selectedDatasetId() const {
+  const QModelIndexList rows = table_->selectionModel()->selectedRows();
+  return rows.isEmpty() ? 0 : rows.first().data(DatasetListModel::kIdRole).toLongLong();
+}
+
+void DataPanel::selectionChanged() {
+  updateEnabled();
+  const DatasetRow* row = list_->find(selectedDatasetId());
+  if (!row) {
+    preview_->close();
+    previewInfo_->setText(store_ ? tr("Import a dataset file, or select one to preview it.")
+                                 : tr("Open or create a workspace to begin."));
+    showStats({});
+    return;
+  }
+  if (preview_->path() != row->path) {
+    preview_->open(row->path);
+    const qint64 bad = preview_->report().value(QStringLiteral("bad_rows")).toInteger();
+    if (!preview_->error().isEmpty())
+      previewInfo_->setText(tr("Cannot read %1: %2").arg(QDir::toNativeSeparators(row->path), preview_->error()));
+    else
+      previewInfo_->setText(tr("%1 — %2 rows, %3 bad rows skipped so far; more load as you scroll.")
+                                .arg(QDir::toNativeSeparators(row->path))
+                                .arg(preview_->rowCount())
+                                .arg(bad));
+  }
+  showStats(row->stats.contains(QStringLiteral("chars")) ? row->stats : QJsonObject());
+}
+
+void DataPanel::showStats(const QJsonObject& s) {
+  statsJson_ = s;
+  if (s.isEmpty()) {
+    summary_->setText(selectedDatasetId() ? tr("No statistics yet: press Statistics.") : QString());
+    histogram_->clear();
+    return;
+  }
+  const QJsonObject chars = s.value(QStringLiteral("chars")).toObject();
+  QString text = tr("%1 rows (%2 bad, %3 not fitting their schema), schema %4. Characters per row: mean %5, "
+                    "min %6, max %7.")
+                     .arg(number(s.value(QStringLiteral("rows"))), number(s.value(QStringLiteral("bad_rows"))),
+                          number(s.value(QStringLiteral("schema_errors"))),
+                          s.value(QStringLiteral("schema")).toString(), number(chars.value(QStringLiteral("mean"))),
+                          number(chars.value(QStringLiteral("min"))), number(chars.value(QStringLiteral("max"))));
+  const QJsonObject tokens = s.value(QStringLiteral("tokens")).toObject();
+  if (!tokens.isEmpty()) {
+    text += QLatin1Char(' ') +
+            tr("Tokens per row: mean %1, p50 %2, p90 %3, p99 %4, max %5.")
+                .arg(number(tokens.value(QStringLiteral("mean"))), number(tokens.value(QStringLiteral("p50"))),
+                     number(tokens.value(QStringLiteral("p90"))), number(tokens.value(QStringLiteral("p99"))),
+                     number(tokens.value(QStringLiteral("max"))));
+    histogram_->setHistogram(tokens.value(QStringLiteral("histogram")).toObject(), tr("tokens per row"));
+  } else {
+    text += QLatin1Char(' ') + tr("Choose a tokenizer for token counts and the length histogram.");
+    histogram_->clear();
+  }
+  summary_->setText(text);
+}
+
+bool DataPanel::start(
+    const QString& label,
+    const std::function<QJsonObject(const std::atomic_bool&, const std::function<void(double)>&)>& work) {
+  if (task_->isRunning()) {
+    showError(tr("Wait for the running action to finish, or cancel it."));
+    return false;
+  }
+  showError({});
+  progress_->setValue(0);
+  progress_->setFormat(label);
+  progress_->setToolTip(label);
+  progress_->show();
+  task_->start(work);
+  timer_->start();
+  updateEnabled();
+  return true;
+}
+
+bool DataPanel::checkSelected(QString* path, qint64* id) {
+  const DatasetRow* row = list_->find(selectedDatasetId());
+  if (!store_ || !row) {
+    showError(tr("Select a dataset first."));
+    return false;
+  }
+  if (!QFileInfo::exists(row->path)) {
+    showError(tr("%1: the file is gone").arg(QDir::toNativeSeparators(row->path)));
+    return false;
+  }
+  *path = row->path;
+  *id = row->id;
+  return true;
+}
+
+// <workspace>/data/<source name without extension><suffix>, numbered when taken so nothing is overwritten.
+QString DataPanel::outputPath(const QString& source, const QString& suffix) const {
+  const QString dir = QDir(root_).filePath(QStringLiteral("data"));
+  const QString stem = QFileInfo(source).completeBaseName();
+  QString path = QDir(dir).filePath(stem + suffix);
+  for (int n = 2; QFileInfo::exists(path); ++n)
+    path = QDir(dir).filePath(QStringLiteral("%1-%2%3").arg(stem).arg(n).arg(suffix));
+  return path;
+}
+
+bool DataPanel::importDataset(const QString& path) {
+  if (!store_) {
+    showError(tr("Open or create a workspace first."));
+    return false;
+  }
+  if (!QFileInfo::exists(path)) {
+    showError(tr("%1: no such file or folder").arg(QDir::toNativeSeparators(path)));
+    return false;
+  }
+  return start(tr("Importing %1…").arg(QFileInfo(path).fileName()),
+               [store = *store_, path](const std::atomic_bool& cancel, const std::function<void(double)>& progress) {
+                 ReadOptions read;
+                 read.progress = readProgress(cancel, progress);
+                 RowReader reader(path, read);
+                 QMap<QString, int64_t> schemas;
+                 Row row;
+                 while (reader.next(row)) {
+                   const QString schema = detectSchema(row.fields);
+                   schemas[schema.isEmpty() ? QStringLiteral("unknown") : schema] += 1;
+                 }
+                 QJsonObject report = reader.report();
+                 if (reader.rows() == 0) {
+                   const QJsonArray issues = report.value(QStringLiteral("issues")).toArray();
+                   const QJsonObject first = issues.isEmpty() ? QJsonObject() : issues.first().toObject();
+                   throw FormatError(path, QString(), QString(),
+                                     first.isEmpty() ? QStringLiteral("holds no rows")
+                                                     : QStringLiteral("holds no readable rows (%1 bad; line %2: %3)")
+                                                           .arg(reader.badRows())
+                                                           .arg(first.value(QStringLiteral("line")).toInteger())
+                                                           .arg(first.value(QStringLiteral("reason")).toString()));
+                 }
+                 QString majority;
+                 QJsonObject counts;
+                 for (auto it = schemas.begin(); it != schemas.end(); ++it) {
+                   counts.insert(it.key(), qint64(it.value()));
+                   if (majority.isEmpty() || it.value() > schemas.value(majority)) majority = it.key();
+                 }
+                 report.insert(QStringLiteral("schema"), majority);
+                 report.insert(QStringLiteral("schemas"), counts);
+                 const QJsonObject settings{{QStringLiteral("operation"), QStringLiteral("import")},
+                                            {QStringLiteral("format"), formatName(reader.format())}};
+                 const qint64 id = registerDatasetFile(store, QString(), path,
+                                                       majority == QLatin1String("unknown") ? QString() : majority,
+                                                       reader.rows(), settings, report);
+                 return QJsonObject{{QStringLiteral("id"), id}};
+               });
+}
+
+bool DataPanel::startStats() {
+  QString path;
+  qint64 id = 0;
+  if (!checkSelected(&path, &id)) return false;
+  return start(tr("Statistics of %1…").arg(QFileInfo(path).fileName()),
+               [store = *store_, path, id, tok = tokenizerDir(), bins = bins_->value()](
+                   const std::atomic_bool& cancel, const std::function<void(double)>& progress) {
+                 const QJsonObject stats = datasetStatsJson(path, tok, bins, readProgress(cancel, progress));
+                 DatasetStore(store).setStats(id, stats);
+                 return QJsonObject{{QStringLiteral("id"), id}, {QStringLiteral("stats"), stats}};
+               });
+}
+
+bool DataPanel::startClean() {
+  QString path;
+  qint64 id = 0;
+  if (!checkSelected(&path, &id)) return false;
+  const QString out = outputPath(path, QStringLiteral(".clean.jsonl"));
+  return start(
+      tr("Cleaning %1…").arg(QFileInfo(path).fileName()),
+      [store = *store_, path, out](const std::atomic_bool& cancel, const std::function<void(double)>& progress) {
+        CleanOptions o;  // `data clean` without options: exact duplicates removed, near ones kept
+        o.dedup = DedupOptions{};
+        o.dedup.near = false;
+        o.read.progress = readProgress(cancel, progress);
+        QDir().mkpath(QFileInfo(out).absolutePath());
+        const CleanReport r = cleanFile(path, out, o);
+        QJsonObject report = r.toJson();
+        report.remove(QStringLiteral("seconds"));
+        QJsonObject settings = dedupSettings(o.dedup);
+        settings.insert(QStringLiteral("operation"), QStringLiteral("clean"));
+        settings.insert(QStringLiteral("strip_control"), o.stripControls);
+        settings.insert(QStringLiteral("drop_empty"), o.dropEmpty);
+        return QJsonObject{
+            {QStringLiteral("id"), registerDatasetFile(store, path, out, r.schema, r.kept, settings, report)}};
+      });
+}
+
+bool DataPanel::startDedup() {
+  QString path;
+  qint64 id = 0;
+  if (!checkSelected(&path, &id)) return false;
+  const QString out = outputPath(path, QStringLiteral(".dedup.jsonl"));
+  return start(
+      tr("Deduplicating %1…").arg(QFileInfo(path).fileName()),
+      [store = *store_, path, out](const std::atomic_bool& cancel, const std::function<void(double)>& progress) {
+        CleanOptions o;  // as `data dedup`: rows verbatim, exact and near duplicates dropped
+        o.stripControls = false;
+        o.dropEmpty = false;
+        o.dedup = DedupOptions{};
+        o.read.progress = readProgress(cancel, progress);
+        QDir().mkpath(QFileInfo(out).absolutePath());
+        const CleanReport r = cleanFile(path, out, o);
+        QJsonObject report = r.toJson();
+        report.remove(QStringLiteral("seconds"));
+        QJsonObject settings = dedupSettings(o.dedup);
+        settings.insert(QStringLiteral("operation"), QStringLiteral("dedup"));
+        return QJsonObject{
+            {QStringLiteral("id"), registerDatasetFile(store, path, out, r.schema, r.kept, settings, report)}};
+      });
+}
+
+bool DataPanel::startSplit() {
+  QString path;
+  qint64 id = 0;
+  if (!checkSelected(&path, &id)) return false;
+  const QString outDir = outputPath(path, QStringLiteral("-split"));
+  return start(
+      tr("Splitting %1…").arg(QFileInfo(path).fileName()),
+      [store = *store_, path, outDir](const std::atomic_bool& cancel, const std::function<void(double)>& progress) {
+        SplitOptions o;
+        // Two passes over the file: the first half of the bar clusters, the second writes.
+        int pass = 0;
+        int64_t last = -1;
+        o.read.progress = [&](int64_t done, int64_t total) {
+          if (done < last) pass = 1;
+          last = done;
+          if (total > 0) progress((pass + double(done) / double(total)) / 2);
+          return !cancel.load();
+        };
+        const SplitReport r = splitFile(path, outDir, o);
+        QJsonObject settings = dedupSettings(o.dedup);
+        settings.insert(QStringLiteral("operation"), QStringLiteral("split"));
+        settings.insert(QStringLiteral("ratios"), QJsonArray{o.ratios[0], o.ratios[1], o.ratios[2]});
+        settings.insert(QStringLiteral("seed"), QString::number(o.seed));
+        const QJsonObject report = r.toJson();
+        qint64 first = 0;
+        for (size_t k = 0; k < 3; ++k) {
+          if (o.ratios[k] <= 0) continue;
+          QJsonObject s = settings;
+          s.insert(QStringLiteral("split"), splitNames()[k]);
+          const qint64 out =
+              registerDatasetFile(store, path, outDir + QLatin1Char('/') + splitNames()[k] + QStringLiteral(".jsonl"),
+                                  QString(), r.counts[k], s, report);
+          if (!first) first = out;
+        }
+        return QJsonObject{{QStringLiteral("id"), first}};
+      });
+}
+
+void DataPanel::dragEnterEvent(QDragEnterEvent* event) {
+  if (store_ && !droppedFile(event->mimeData()).isEmpty()) event->acceptProposedAction();
+}
+
+void DataPanel::dropEvent(QDropEvent* event) {
+  const QString path = droppedFile(event->mimeData());
+  if (path.isEmpty()) return;
+  event->acceptProposedAction();
+  importDataset(path);
+}
+
+}  // namespace distillery::ui
