@@ -11,6 +11,8 @@
 #include "rating/ResultsView.h"
 #include "rating/StudyListModel.h"
 #include "shell/Panels.h"
+#include "eval/EvalStore.h"
+#include "jobs/JobStore.h"
 #include "store/StudyStore.h"
 #include "store/Workspace.h"
 
@@ -216,11 +218,15 @@ class TestGuiRating : public QObject {
     const RubricScores expected = {{QStringLiteral("relevance"), 2}, {QStringLiteral("accuracy"), 2},
                                    {QStringLiteral("readability"), 1}};
     QCOMPARE(saved->scores, expected);
-    // A comment, then Ctrl+Enter: saved with it and on to the next item.
+    // Alt+1 jumps back to the first criterion (its label's mnemonic).
+    key(Qt::Key_1, Qt::AltModifier);
+    QCOMPARE(QApplication::focusWidget()->objectName(), QStringLiteral("score_relevance"));
+    // A comment (its letters are typed, not taken as the S/T/B keys), then Ctrl+Enter: saved and on to the next.
     view->findChild<QPlainTextEdit*>(QStringLiteral("comment"))->setFocus();
-    QTest::keyClicks(QApplication::focusWidget(), QStringLiteral("clear"));
+    QTest::keyClicks(QApplication::focusWidget(), QStringLiteral("best, but terse"));
+    QCOMPARE(view->currentIndex(), 0);
     key(Qt::Key_Return, Qt::ControlModifier);
-    QCOMPARE(ratingOf(studies, rubric_, first, QStringLiteral("ann"))->comment, QStringLiteral("clear"));
+    QCOMPARE(ratingOf(studies, rubric_, first, QStringLiteral("ann"))->comment, QStringLiteral("best, but terse"));
     QCOMPARE(view->currentIndex(), 1);
     QCOMPARE(view->progressText(), QStringLiteral("1 / 8"));
     // Ctrl+Enter on an incomplete item stores nothing and says what is missing.
@@ -391,6 +397,59 @@ class TestGuiRating : public QObject {
              qPrintable(panel->messageText()));
     QVERIFY(!panel->exportTo(dir_.filePath(QStringLiteral("ratings.xlsx")), StudyExport::Ratings));
     QVERIFY2(panel->messageText().contains(QStringLiteral("ratings.xlsx")), qPrintable(panel->messageText()));
+  }
+
+  // A rubric study from an evaluation job's stored outputs: human totals equal to each sample's "bleu" give a rank
+  // correlation of exactly 1.
+  void evalJobStudyCorrelatesWithMetrics() {
+    ws_->store().exec(QStringLiteral("INSERT INTO jobs (kind, name, config_json, status, created_at) "
+                                     "VALUES ('eval', 'side by side', '{}', 'succeeded', 'now')"));
+    qint64 job = 0;
+    for (const JobRow& j : JobStore(ws_->store()).list())
+      if (j.kind == QLatin1String("eval")) job = j.id;
+    const EvalStore evals(ws_->store());
+    std::map<qint64, std::vector<double>> bleu;  // evaluation id → bleu of samples 0..3
+    for (const auto& [label, values] : {std::pair{QStringLiteral("gamma-model"), std::vector<double>{0, 1, 2, 3}},
+                                        std::pair{QStringLiteral("delta-model"), std::vector<double>{3, 2, 1, 0}}}) {
+      const qint64 e = evals.addEvaluation(job, label, 0);
+      for (int i = 0; i < 4; ++i)
+        evals.addSample(e, {.index = i, .input = QStringLiteral("question %1").arg(i),
+                            .output = label + QStringLiteral(" says %1").arg(i), .reference = QStringLiteral("r"),
+                            .scores = {{QStringLiteral("bleu"), values[size_t(i)]}}});
+      bleu[e] = values;
+    }
+    CreateStudyDialog dialog(ws_->store());
+    dialog.setName(QStringLiteral("from the eval job"));
+    dialog.setEvaluationJob(job);
+    dialog.setSeed(3);
+    dialog.accept();
+    QVERIFY2(dialog.createdStudy() > 0, qPrintable(dialog.errorText()));
+    const qint64 study = dialog.createdStudy();
+
+    RatingPanel* panel = openPanel();
+    panel->selectStudy(study);
+    panel->setRater(QStringLiteral("ann"));
+    const StudyStore studies(ws_->store());
+    RaterView* view = panel->raterView();
+    for (int n = 0; n < 8; ++n) {
+      const StudyItem it = itemById(studies, study, view->currentItemId());
+      const int score = int(bleu.at(it.evaluationA).at(size_t(it.sampleIndex)));
+      for (int c = 0; c < 3; ++c) key(Qt::Key(Qt::Key_0 + score));
+      key(Qt::Key_Return, Qt::ControlModifier);
+    }
+    QCOMPARE(studies.progress(study, QStringLiteral("ann")).rated, 8);
+    panel->showResults();
+    QVERIFY(waitForResults(panel->resultsView()));
+    ResultTableModel* correlation = panel->resultsView()->correlationTable();
+    QCOMPARE(correlation->rowCount(), 1);
+    QCOMPARE(correlation->index(0, 0).data().toString(), QStringLiteral("bleu"));
+    QCOMPARE(correlation->index(0, 1).data(Qt::UserRole).toInt(), 8);
+    QCOMPARE(correlation->index(0, 2).data(Qt::UserRole).toDouble(), 1.0);
+    QCOMPARE(correlation->index(0, 3).data(Qt::UserRole).toDouble(), 1.0);
+    // Both models' means: gamma and delta each have totals {0, 1, 2, 3} → 1.5.
+    ResultTableModel* models = panel->resultsView()->modelsTable();
+    QCOMPARE(models->rowCount(), 2);
+    for (int r = 0; r < 2; ++r) QCOMPARE(models->index(r, 3).data(Qt::UserRole).toDouble(), 1.5);
   }
 
   void closingTheWorkspaceDropsEverything() {

@@ -224,8 +224,10 @@ void RaterView::rebuild() {
       criteriaLayout_->addWidget(label, row, 0);
       criteriaLayout_->addWidget(score, row, 1);
       // A layout shows a new child of a visible parent only later (queued); focus needs it visible now.
-      label->setVisible(rubricBox_->isVisible());
-      score->setVisible(rubricBox_->isVisible());
+      if (rubricBox_->isVisible()) {
+        label->show();
+        score->show();
+      }
       connect(score, &CriterionScore::scoreChosen, this, [this](const QString& name, int value) {
         scores_.insert(name, value);
         if (complete()) saveCurrent(false);
