@@ -1,0 +1,169 @@
+// The Evaluation and Quantization panels on a real (quick) demo workspace: every figure shown equals the stored
+// one, the samples sit side by side with matches marked, the filters work, and the fidelity rows carry the model
+// folders' schemes and the pass rule.
+#include "demo/DemoPipeline.h"
+#include "eval/EvalJobPicker.h"
+#include "eval/EvalStore.h"
+#include "eval/EvaluationPanel.h"
+#include "plot/QCustomPlot.h"
+#include "quant/QuantizationPanel.h"
+#include "store/Workspace.h"
+
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QAbstractItemModelTester>
+#include <QtTest/QTest>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QComboBox>
+
+#include <optional>
+
+using namespace distillery;
+using namespace distillery::ui;
+
+class TestGuiEval : public QObject {
+  Q_OBJECT
+
+  QTemporaryDir dir_;
+  std::optional<Workspace> ws_;
+  qint64 evalJob_ = 0;
+
+ private Q_SLOTS:
+  void initTestCase() {
+    DemoOptions o;
+    o.workspace = dir_.filePath(QStringLiteral("demo"));
+    o.teacherSteps = 10;
+    o.distillSteps = 6;
+    o.loraSteps = 4;
+    o.evalSamples = 6;
+    const DemoResult r = buildDemo(o);
+    evalJob_ = r.evalJob;
+    QVERIFY(evalJob_ > 0);
+    ws_ = Workspace::open(o.workspace);
+  }
+  void cleanupTestCase() {
+    if (ws_) ws_->store().closeThisThread();
+  }
+
+  void markDifferencesMarksWordsNotInTheReference_data() {
+    QTest::addColumn<QString>("output");
+    QTest::addColumn<QString>("reference");
+    QTest::addColumn<QString>("html");
+    QTest::newRow("one word") << "the cat sat" << "the dog sat" << "the <mark>cat</mark> sat";
+    QTest::newRow("same") << " buses" << " buses" << " buses";
+    QTest::newRow("escaped") << "a<b" << "c" << "<mark>a</mark><mark>&lt;</mark><mark>b</mark>";
+    QTest::newRow("chinese") << "猫坐" << "狗坐" << "<mark>猫</mark>坐";
+  }
+  void markDifferencesMarksWordsNotInTheReference() {
+    QFETCH(QString, output);
+    QFETCH(QString, reference);
+    QFETCH(QString, html);
+    QCOMPARE(markDifferences(output, reference), html);
+  }
+
+  void evaluationPanelShowsTheStoredResults() {
+    EvaluationPanel panel;
+    panel.setWorkspace(&*ws_, nullptr);
+    QCOMPARE(panel.jobPicker()->count(), 1);
+    QCOMPARE(selectedJob(panel.jobPicker()), evalJob_);
+    QAbstractItemModelTester t1(panel.metricsModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester t2(panel.samplesModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester t3(panel.samplesFilter(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+    const QList<EvaluationRow> stored = EvalStore(ws_->store()).evaluations(evalJob_);
+    EvalMetricsModel* m = panel.metricsModel();
+    QCOMPARE(m->rowCount(), 5);
+    // The baseline is evaluated first (it stays loaded for the comparisons), then the others in job order.
+    const QStringList labels = {"student", "teacher", "student+lora", "student-int8", "student-int4"};
+    int perplexityColumn = -1, exactColumn = -1;
+    for (int c = 1; c + 1 < m->columnCount(); ++c) {
+      if (m->columns()[size_t(c - 1)].key == QLatin1String("perplexity")) perplexityColumn = c;
+      if (m->columns()[size_t(c - 1)].key == QLatin1String("exact_match")) exactColumn = c;
+    }
+    QVERIFY(perplexityColumn > 0 && exactColumn > 0);
+    for (int r = 0; r < 5; ++r) {
+      QCOMPARE(m->index(r, 0).data().toString(), labels[r]);
+      QCOMPARE(m->index(r, perplexityColumn).data(Qt::UserRole).toDouble(),
+               stored[r].metrics.value(QStringLiteral("perplexity")).toDouble());
+      const double em = stored[r].metrics.value(QStringLiteral("exact_match")).toDouble();
+      QCOMPARE(m->index(r, exactColumn).data().toString(), QStringLiteral("%1%").arg(em * 100.0, 0, 'f', 1));
+    }
+    // The baseline has no pass rule; the others say pass or FAIL as stored.
+    QVERIFY(!m->index(0, m->columnCount() - 1).data().isValid());
+    const bool int8Pass = stored[3].metrics.value(QStringLiteral("fidelity")).toObject().value(QStringLiteral("pass")).toBool();
+    QCOMPARE(m->index(3, m->columnCount() - 1).data().toString(), int8Pass ? QStringLiteral("pass") : QStringLiteral("FAIL"));
+
+    EvalSamplesModel* s = panel.samplesModel();
+    QCOMPARE(s->rowCount(), 6);
+    QCOMPARE(s->columnCount(), 2 + 5);
+    for (int model = 0; model < 5; ++model) {
+      const std::vector<EvalSampleRow> rows = EvalStore(ws_->store()).samples(stored[model].id);
+      QCOMPARE(int(rows.size()), 6);
+      for (int r = 0; r < 6; ++r) {
+        QCOMPARE(s->index(r, 0).data().toString(), rows[size_t(r)].input);
+        QCOMPARE(s->index(r, 1).data().toString(), rows[size_t(r)].reference);
+        QCOMPARE(s->index(r, 2 + model).data().toString(), rows[size_t(r)].output);
+        const bool exact = rows[size_t(r)].output.trimmed() == rows[size_t(r)].reference.trimmed();
+        const QColor bg = s->index(r, 2 + model).data(Qt::BackgroundRole).value<QBrush>().color();
+        QCOMPARE(bg, exact ? QColor(0xd8, 0xf3, 0xdc) : QColor(0xff, 0xe8, 0xcc));
+      }
+    }
+
+    // Filters: by text, and to the rows where the outputs differ.
+    int plural = 0, disagree = 0;
+    for (int r = 0; r < 6; ++r) {
+      plural += s->index(r, 0).data().toString().contains(QStringLiteral("plural")) ? 1 : 0;
+      disagree += s->disagree(r) ? 1 : 0;
+    }
+    QVERIFY(plural > 0);
+    panel.samplesFilter()->setText(QStringLiteral("plural"));
+    QCOMPARE(panel.samplesFilter()->rowCount(), plural);
+    panel.samplesFilter()->setText({});
+    panel.samplesFilter()->setOnlyDisagreements(true);
+    QCOMPARE(panel.samplesFilter()->rowCount(), disagree);
+    panel.samplesFilter()->setOnlyDisagreements(false);
+    QCOMPARE(panel.samplesFilter()->rowCount(), 6);
+
+    // The detail view names every model and the reference.
+    const QString html = panel.detailHtml(0);
+    for (const QString& l : labels) QVERIFY2(html.contains(l.toHtmlEscaped()), qPrintable(html));
+    QVERIFY(html.contains(s->index(0, 1).data().toString().toHtmlEscaped()));
+
+    // Closing the workspace empties everything.
+    panel.setWorkspace(nullptr, nullptr);
+    QCOMPARE(panel.jobPicker()->count(), 0);
+    QCOMPARE(m->rowCount(), 0);
+    QCOMPARE(s->rowCount(), 0);
+  }
+
+  void quantizationPanelShowsFidelityAgainstTheBaseline() {
+    QuantizationPanel panel;
+    panel.setWorkspace(&*ws_, nullptr);
+    FidelityModel* f = panel.model();
+    QAbstractItemModelTester tester(f, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(f->rowCount(), 4);  // every model but the baseline (student)
+    const QStringList labels = {"teacher", "student+lora", "student-int8", "student-int4"};
+    const QStringList schemes = {"float", "float", "int8", "int4-g32"};
+    const QList<EvaluationRow> stored = EvalStore(ws_->store()).evaluations(evalJob_);
+    int passes = 0;
+    for (int r = 0; r < 4; ++r) {
+      QCOMPARE(f->index(r, 0).data().toString(), labels[r]);
+      QCOMPARE(f->index(r, 1).data().toString(), schemes[r]);
+      QCOMPARE(f->index(r, 2).data().toString(), QStringLiteral("student"));
+      const QJsonObject fid = stored[r + 1].metrics.value(QStringLiteral("fidelity")).toObject();
+      QCOMPARE(f->index(r, 3).data(Qt::UserRole).toDouble(), fid.value(QStringLiteral("kld")).toObject().value(QStringLiteral("mean")).toDouble());
+      QCOMPARE(f->index(r, 7).data(Qt::UserRole).toDouble(), fid.value(QStringLiteral("same_top1")).toDouble());
+      passes += fid.value(QStringLiteral("pass")).toBool() ? 1 : 0;
+    }
+    QVERIFY2(panel.summary().startsWith(QStringLiteral("%1 of 4 models").arg(passes)), qPrintable(panel.summary()));
+    // One bar per model for the chosen statistic, one box per model for the KLD distribution.
+    QCOMPARE(panel.barPlot()->plottableCount(), 1);
+    QCOMPARE(qobject_cast<QCPBars*>(panel.barPlot()->plottable(0))->data()->size(), 4);
+    QCOMPARE(qobject_cast<QCPStatisticalBox*>(panel.boxPlot()->plottable(0))->data()->size(), 4);
+    panel.statisticPicker()->setCurrentIndex(2);  // same top-1, in percent
+    const double top1 = qobject_cast<QCPBars*>(panel.barPlot()->plottable(0))->data()->at(2)->value;
+    QCOMPARE(top1, stored[3].metrics.value(QStringLiteral("fidelity")).toObject().value(QStringLiteral("same_top1")).toDouble() * 100.0);
+  }
+};
+
+QTEST_MAIN(TestGuiEval)
+#include "tst_gui_eval.moc"
