@@ -1,7 +1,10 @@
 // The Evaluation and Quantization panels on a real (quick) demo workspace: every figure shown equals the stored
 // one, the samples sit side by side with matches marked, the filters work, and the fidelity rows carry the model
 // folders' schemes and the pass rule.
+#include "compare/ComparePanel.h"
 #include "demo/DemoPipeline.h"
+#include "jobs/JobStore.h"
+#include "store/StudyStore.h"
 #include "eval/EvalJobPicker.h"
 #include "eval/EvalStore.h"
 #include "eval/EvaluationPanel.h"
@@ -14,6 +17,7 @@
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QComboBox>
+#include <QtWidgets/QListWidget>
 
 #include <optional>
 
@@ -162,6 +166,49 @@ class TestGuiEval : public QObject {
     panel.statisticPicker()->setCurrentIndex(2);  // same top-1, in percent
     const double top1 = qobject_cast<QCPBars*>(panel.barPlot()->plottable(0))->data()->at(2)->value;
     QCOMPARE(top1, stored[3].metrics.value(QStringLiteral("fidelity")).toObject().value(QStringLiteral("same_top1")).toDouble() * 100.0);
+  }
+
+  // The dashboard: the three training runs' curves (training and validation loss as stored), the eval job's scores
+  // and fidelity, and the pairwise study's human scores (blinded labels until revealed, names after).
+  void compareShowsEverySourceSideBySide() {
+    ComparePanel panel;
+    panel.setWorkspace(&*ws_, nullptr);
+    QAbstractItemModelTester t1(panel.humanScores(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(panel.runList()->count(), 3);  // teacher, distillation, LoRA
+    const JobStore jobs(ws_->store());
+    int graphs = 0;
+    for (int i = 0; i < 3; ++i) {
+      QCOMPARE(panel.runList()->item(i)->checkState(), Qt::Checked);
+      const qint64 id = panel.runList()->item(i)->data(Qt::UserRole).toLongLong();
+      graphs += int(!jobs.metric(id, QStringLiteral("loss")).empty()) + int(!jobs.metric(id, QStringLiteral("val_loss")).empty());
+    }
+    QCOMPARE(panel.curves()->graphCount(), graphs);
+    const qint64 first = panel.runList()->item(0)->data(Qt::UserRole).toLongLong();
+    const std::vector<MetricPoint> loss = jobs.metric(first, QStringLiteral("loss"));
+    QCOMPARE(panel.curves()->graph(0)->dataCount(), int(loss.size()));
+    QCOMPARE(panel.curves()->graph(0)->data()->at(0)->value, loss.front().value);
+    panel.runList()->item(0)->setCheckState(Qt::Unchecked);
+    QVERIFY(panel.curves()->graphCount() < graphs);
+
+    QCOMPARE(panel.scores()->rowCount(), 5);
+    QCOMPARE(panel.fidelity()->rowCount(), 4);
+
+    // The pairwise study (the demo's first) ranks three models, blinded before reveal.
+    const StudyStore studies(ws_->store());
+    const qint64 pairwise = studies.list().back().id;  // newest first: the rubric study was created last
+    panel.studyPicker()->setCurrentIndex(panel.studyPicker()->findData(pairwise));
+    QCOMPARE(panel.humanScores()->rowCount(), 3);
+    QCOMPARE(panel.humanScores()->headerData(1, Qt::Horizontal).toString(), QStringLiteral("Elo [95% CI]"));
+    for (int r = 0; r < 3; ++r)
+      QVERIFY2(panel.humanScores()->index(r, 0).data().toString().startsWith(QStringLiteral("model ")),
+               qPrintable(panel.humanScores()->index(r, 0).data().toString()));
+    studies.reveal(pairwise);
+    panel.setWorkspace(&*ws_, nullptr);  // re-read
+    panel.studyPicker()->setCurrentIndex(panel.studyPicker()->findData(pairwise));
+    QStringList names;
+    for (int r = 0; r < 3; ++r) names << panel.humanScores()->index(r, 0).data().toString();
+    names.sort();
+    QCOMPARE(names, (QStringList{"student", "student+lora", "teacher"}));
   }
 };
 
