@@ -1,6 +1,7 @@
 #include "kd/Schedule.h"
 
 #include "common/Error.h"
+#include "kd/ScheduleCurve.h"
 
 #include <algorithm>
 #include <cmath>
@@ -29,11 +30,8 @@ KdLossOptions kdOptionsAtStep(const KdSpec& kd, int64_t step, int64_t totalSteps
   o.divergence = divergenceFromName(kd.loss);
   o.jsdBeta = kd.jsdBeta;
   o.chunkTokens = kd.chunkTokens;
-  o.temperature = kd.temperatureSchedule.kind == QLatin1String("constant")
-                      ? kd.temperature
-                      : scheduleValue(kd.temperatureSchedule, step, totalSteps);
-  o.alpha =
-      kd.alphaSchedule.kind == QLatin1String("constant") ? kd.alpha : scheduleValue(kd.alphaSchedule, step, totalSteps);
+  o.temperature = kdTemperatureAt(kd, step, totalSteps);
+  o.alpha = kdAlphaAt(kd, step, totalSteps);
   return o;
 }
 
