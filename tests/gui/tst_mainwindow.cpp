@@ -1,6 +1,8 @@
 // The shell offscreen: every panel present, workspace open/close and errors, recent list, About, models,
 // translations.
 #include "demo/DemoPipeline.h"
+#include "jobs/JobTableModel.h"
+#include "jobs/JobsPanel.h"
 #include "runtime/Runtime.h"
 #include "shell/AboutDialog.h"
 #include "shell/AppSettings.h"
@@ -64,15 +66,17 @@ class TestMainWindow : public QObject {
     QVERIFY(w.openWorkspace(ws.root()));
     QCOMPARE(spy.count(), 1);
     QVERIFY(w.windowTitle().contains(QStringLiteral("Shell test")));
-    QAbstractItemModel* jobs = qobject_cast<PanelPage*>(w.panel(QStringLiteral("jobs")))->table()->model();
-    QVERIFY(jobs);
+    auto* jobsPanel = qobject_cast<JobsPanel*>(w.panel(QStringLiteral("jobs")));
+    QVERIFY(jobsPanel);
+    QAbstractItemModel* jobs = jobsPanel->jobsModel();
+    QCOMPARE(jobsPanel->jobsView()->model(), jobs);
     QCOMPARE(jobs->rowCount(), 1);
     QCOMPARE(jobs->index(0, 2).data().toString(), QStringLiteral("first run"));
     QCOMPARE(jobs->headerData(3, Qt::Horizontal).toString(), QStringLiteral("Status"));
     QCOMPARE(AppSettings::recentWorkspaces().first(), ws.root());
     w.closeWorkspace();
     QVERIFY(!w.hasWorkspace());
-    QVERIFY(!qobject_cast<PanelPage*>(w.panel(QStringLiteral("jobs")))->table()->model());
+    QCOMPARE(jobs->rowCount(), 0);  // the jobs panel dropped the closed workspace's rows
   }
 
   void badWorkspaceKeepsTheCurrentOne() {

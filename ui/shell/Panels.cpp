@@ -2,6 +2,7 @@
 
 #include "curves/CurvePanel.h"
 #include "data/DataPanel.h"
+#include "jobs/JobsPanel.h"
 #include "models/ModelsPanel.h"
 #include "rating/RatingPanel.h"
 #include "shell/PanelPage.h"
@@ -42,6 +43,8 @@ QList<PanelInfo> panels() {
     p.create = tablePage(std::nullopt);
     for (const auto& [id, table] : tables)
       if (p.id == QLatin1String(id)) p.create = tablePage(table);
+    if (p.id == QLatin1String("jobs"))
+      p.create = [](const PanelInfo& info, QWidget* parent) -> WorkspacePanel* { return new JobsPanel(info, parent); };
     if (p.id == QLatin1String("data"))
       p.create = [](const PanelInfo& info, QWidget* parent) -> WorkspacePanel* { return new DataPanel(info, parent); };
     if (p.id == QLatin1String("models"))

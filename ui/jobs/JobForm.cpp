@@ -1,0 +1,760 @@
+#include "jobs/JobForm.h"
+
+#include "checkpoint/LinearModules.h"
+#include "common/AtomicFile.h"
+#include "common/Error.h"
+#include "jobs/FormFields.h"
+#include "jobs/SchedulePreview.h"
+
+#include <QtCore/QJsonDocument>
+#include <QtCore/QTimer>
+#include <QtGui/QFontDatabase>
+#include <QtWidgets/QCheckBox>
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QFileDialog>
+#include <QtWidgets/QFormLayout>
+#include <QtWidgets/QGroupBox>
+#include <QtWidgets/QHBoxLayout>
+#include <QtWidgets/QHeaderView>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QLineEdit>
+#include <QtWidgets/QListWidget>
+#include <QtWidgets/QMessageBox>
+#include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QScrollArea>
+#include <QtWidgets/QSpinBox>
+#include <QtWidgets/QSplitter>
+#include <QtWidgets/QTabWidget>
+#include <QtWidgets/QTableWidget>
+#include <QtWidgets/QVBoxLayout>
+
+#include <limits>
+
+namespace distillery::ui {
+namespace {
+
+constexpr int kMaxInt = std::numeric_limits<int>::max();
+const QString kAllLinear = QStringLiteral("all-linear");
+
+// A scrollable tab page holding one form layout.
+QFormLayout* addPage(QTabWidget* tabs, const QString& title, const QString& objectName) {
+  auto* page = new QWidget;
+  page->setObjectName(objectName);
+  auto* form = new QFormLayout(page);
+  auto* scroll = new QScrollArea;
+  scroll->setWidgetResizable(true);
+  scroll->setWidget(page);
+  tabs->addTab(scroll, title);
+  return form;
+}
+
+QStringList splitList(const QString& text) {
+  QStringList out;
+  for (const QString& s : text.split(QLatin1Char(','), Qt::SkipEmptyParts))
+    if (!s.trimmed().isEmpty()) out.append(s.trimmed());
+  return out;
+}
+
+// A table with Add/Remove buttons under it.
+QWidget* tableWithButtons(QTableWidget* table, QWidget* parent, const std::function<void()>& addRow) {
+  auto* box = new QWidget(parent);
+  auto* add = new QPushButton(QObject::tr("Add row"), box);
+  auto* remove = new QPushButton(QObject::tr("Remove row"), box);
+  add->setToolTip(QObject::tr("Adds a row to the table above."));
+  remove->setToolTip(QObject::tr("Removes the selected row of the table above."));
+  QObject::connect(add, &QPushButton::clicked, table, [addRow] { addRow(); });
+  QObject::connect(remove, &QPushButton::clicked, table, [table] {
+    if (table->currentRow() >= 0) table->removeRow(table->currentRow());
+  });
+  auto* buttons = new QHBoxLayout;
+  buttons->addWidget(add);
+  buttons->addWidget(remove);
+  buttons->addStretch(1);
+  auto* layout = new QVBoxLayout(box);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(table);
+  layout->addLayout(buttons);
+  return box;
+}
+
+void appendRow(QTableWidget* table, const QString& a, const QString& b) {
+  const int row = table->rowCount();
+  table->insertRow(row);
+  table->setItem(row, 0, new QTableWidgetItem(a));
+  table->setItem(row, 1, new QTableWidgetItem(b));
+}
+
+QString cell(const QTableWidget* t, int row, int column) {
+  const QTableWidgetItem* item = t->item(row, column);
+  return item ? item->text().trimmed() : QString();
+}
+
+}  // namespace
+
+JobForm::JobForm(QWidget* parent) : QWidget(parent), tabs_(new QTabWidget(this)), updateTimer_(new QTimer(this)) {
+  setObjectName(QStringLiteral("jobForm"));
+  tabs_->setObjectName(QStringLiteral("jobSections"));
+
+  // Job: what is trained from what, where the result goes.
+  QFormLayout* job = addPage(tabs_, tr("&Job"), QStringLiteral("pageJob"));
+  kind_ = addChoiceField(job, QStringLiteral("kind"), tr("&Kind:"), {}, tr("What the job trains: distillation from "
+                         "a teacher, LoRA adapters, or all (or some) weights of the student."));
+  kind_->addItem(tr("Distillation"), QStringLiteral("distill"));
+  kind_->addItem(tr("LoRA"), QStringLiteral("lora"));
+  kind_->addItem(tr("Full fine-tuning"), QStringLiteral("full_ft"));
+  kind_->setCurrentIndex(1);
+  name_ = addTextField(job, QStringLiteral("name"), tr("&Name:"),
+                       tr("Shown in the queue; empty: the kind and the student folder's name."));
+  student_ = addPathField(job, QStringLiteral("student"), tr("&Student:"), true,
+                          tr("Model folder (Hugging Face layout) that is trained."));
+  teacher_ = addPathField(job, QStringLiteral("teacher"), tr("&Teacher:"), true,
+                          tr("Distillation only: the model folder whose soft targets the student learns."));
+  output_ = addPathField(job, QStringLiteral("output"), tr("&Output:"), true,
+                         tr("Folder for the trained model or adapter, metrics.jsonl, state.json and checkpoints."));
+  device_ = addChoiceField(job, QStringLiteral("device"), tr("&Device:"), {QStringLiteral("cpu")},
+                           tr("Where the job runs: cpu, or cuda:N for a GPU the runtime reports. One job per GPU "
+                              "at a time."));
+
+  // Data.
+  QFormLayout* data = addPage(tabs_, tr("&Data"), QStringLiteral("pageData"));
+  train_ = addPathField(data, QStringLiteral("data.train"), tr("T&raining set:"), false,
+                        tr("Dataset file: JSONL, JSON array, CSV/TSV or text."));
+  validation_ = addPathField(data, QStringLiteral("data.validation"), tr("&Validation set:"), false,
+                             tr("Optional dataset file for validation loss, early stopping and the best checkpoint."));
+  format_ = addChoiceField(data, QStringLiteral("data.format"), tr("&Format:"),
+                           {QStringLiteral("text"), QStringLiteral("alpaca"), QStringLiteral("sharegpt"),
+                            QStringLiteral("messages"), QStringLiteral("prompt_completion")},
+                           tr("Row schema: text {text}, alpaca {instruction, input, output}, sharegpt, messages, "
+                              "prompt_completion {prompt, completion}."));
+  truncation_ = addChoiceField(data, QStringLiteral("data.truncation"), tr("Tr&uncation:"),
+                               {QStringLiteral("right"), QStringLiteral("left"), QStringLiteral("drop")},
+                               tr("An example longer than seq_len: right keeps its start, left keeps its end (the "
+                                  "reply), drop leaves it out."));
+  responsesOnly_ = addCheckField(data, QStringLiteral("data.responses_only"), tr("Loss on &responses only"),
+                                 tr("Loss on the assistant replies only (ignored for text). Usually on."));
+  packing_ = addCheckField(data, QStringLiteral("data.packing"), tr("&Packing"),
+                           tr("Several examples per row of seq_len tokens, attention kept inside each. Speeds up "
+                              "short examples."));
+  bucketing_ = addCheckField(data, QStringLiteral("data.bucketing"), tr("&Bucketing"),
+                             tr("Batches of rows of similar length: less padding."));
+
+  // Training.
+  QFormLayout* training = addPage(tabs_, tr("&Training"), QStringLiteral("pageTrain"));
+  maxSteps_ = addIntField(training, QStringLiteral("train.max_steps"), tr("Max &steps:"), 0, kMaxInt,
+                          tr("Optimizer steps to run; typical 100–10000."));
+  batchSize_ = addIntField(training, QStringLiteral("train.batch_size"), tr("&Batch size:"), 0, 65536,
+                           tr("Sequences per micro-batch; typical 1–64 (lower it when memory runs out)."));
+  gradAccum_ = addIntField(training, QStringLiteral("train.grad_accum"), tr("&Gradient accumulation:"), 0, 65536,
+                           tr("Micro-batches per optimizer step; typical 1–16. Effective batch = batch × this."));
+  seqLen_ = addIntField(training, QStringLiteral("train.seq_len"), tr("Se&quence length:"), 0, 1 << 20,
+                        tr("Tokens per sequence; longer rows are cut. Typical 128–4096."));
+  lr_ = addNumberField(training, QStringLiteral("train.lr"), tr("&Learning rate:"), 0, 10, 1e-5,
+                       tr("Peak learning rate; typical 1e-5–3e-5 (full fine-tuning), 1e-4–1e-3 (LoRA)."));
+  warmup_ = addIntField(training, QStringLiteral("train.warmup_steps"), tr("&Warmup steps:"), 0, kMaxInt,
+                        tr("Linear warmup from 0; typical 1–10% of max steps."));
+  scheduler_ = addChoiceField(training, QStringLiteral("train.scheduler"), tr("S&cheduler:"),
+                              {QStringLiteral("cosine"), QStringLiteral("linear"), QStringLiteral("constant")},
+                              tr("Learning-rate decay after warmup: cosine (usual), linear or constant."));
+  seed_ = addIntField(training, QStringLiteral("train.seed"), tr("S&eed:"), 0, kMaxInt,
+                      tr("Seeds data order, initialisation and dropout; same seed, same run."));
+  evalEvery_ = addIntField(training, QStringLiteral("train.eval_every"), tr("E&valuate every:"), 0, kMaxInt,
+                           tr("Validation every N steps (0: off); typical 10–500."));
+  saveEvery_ = addIntField(training, QStringLiteral("train.save_every"), tr("Sa&ve every:"), 0, kMaxInt,
+                           tr("Checkpoint every N steps (0: only at the end); typical 50–1000."));
+  logEvery_ = addIntField(training, QStringLiteral("train.log_every"), tr("L&og every:"), 0, kMaxInt,
+                          tr("Metrics every N steps; typical 1–50."));
+  dtype_ = addChoiceField(training, QStringLiteral("train.dtype"), tr("&Dtype:"),
+                          {QStringLiteral("auto"), QStringLiteral("float32"), QStringLiteral("bfloat16")},
+                          tr("auto: float32 on the CPU, bf16 autocast on CUDA."));
+
+  // LoRA.
+  QFormLayout* lora = addPage(tabs_, tr("Lo&RA"), QStringLiteral("pageLora"));
+  loraR_ = addIntField(lora, QStringLiteral("lora.r"), tr("&Rank r:"), 0, 4096,
+                       tr("Rank of the adapters, ≥ 1; typical 4–64."));
+  loraAlpha_ = addNumberField(lora, QStringLiteral("lora.alpha"), tr("&Alpha:"), 0, 1e6, 1,
+                              tr("Scaling numerator (> 0): the update is scaled by alpha/r; typical 2·r."));
+  loraDropout_ = addNumberField(lora, QStringLiteral("lora.dropout"), tr("&Dropout:"), 0, 1, 0.05,
+                                tr("Dropout on the adapter input, in [0, 1); typical 0–0.1."));
+  targetModules_ = new QListWidget(lora->parentWidget());
+  targetModules_->setObjectName(QStringLiteral("lora.target_modules"));
+  targetModules_->setToolTip(tr("Linear modules that get adapters, read from the student's weights; all-linear "
+                                "adapts every Linear of the decoder layers. Typical: q_proj and v_proj."));
+  targetModules_->setMaximumHeight(180);
+  auto* modulesLabel = new QLabel(tr("&Target modules:"), lora->parentWidget());
+  modulesLabel->setBuddy(targetModules_);
+  lora->addRow(modulesLabel, targetModules_);
+  modulesNote_ = new QLabel(lora->parentWidget());
+  modulesNote_->setObjectName(QStringLiteral("modulesNote"));
+  modulesNote_->setWordWrap(true);
+  lora->addRow(QString(), modulesNote_);
+  rslora_ = addCheckField(lora, QStringLiteral("lora.rslora"), tr("Rank-&stabilised scaling (rsLoRA)"),
+                          tr("Scale by alpha/√r instead of alpha/r; helps at large ranks."));
+  setCheckedModules(LoraSpec{}.targetModules);
+
+  // Full fine-tuning.
+  QFormLayout* full = addPage(tabs_, tr("&Full fine-tuning"), QStringLiteral("pageFullFt"));
+  trainable_ = addTextField(full, QStringLiteral("train.trainable"), tr("Tr&ainable parameters:"),
+                            tr("Comma-separated name substrings of the parameters to train (e.g. \"layers.1., "
+                               "norm\"); empty: all. Also for distillation's student."));
+  full->addRow(new QLabel(tr("The learning rate is on the Training page; the preset sets 3e-5."), full->parentWidget()));
+
+  // Distillation.
+  QFormLayout* kd = addPage(tabs_, tr("Di&stillation"), QStringLiteral("pageKd"));
+  kdLoss_ = addChoiceField(kd, QStringLiteral("kd.loss"), tr("&Loss:"),
+                           {QStringLiteral("forward_kl"), QStringLiteral("reverse_kl"), QStringLiteral("jsd")},
+                           tr("Divergence between teacher and student: forward_kl (Hinton), reverse_kl (MiniLLM) "
+                              "or jsd (generalised JSD with β)."));
+  jsdBeta_ = addNumberField(kd, QStringLiteral("kd.jsd_beta"), tr("JSD &β:"), 0, 1, 0.1,
+                            tr("β of the generalised JSD, in [0, 1]; 0.5 is the symmetric JSD."));
+  temperature_ = addNumberField(kd, QStringLiteral("kd.temperature"), tr("&Temperature τ:"), 0, 100, 0.5,
+                                tr("Softmax temperature (> 0) when the τ schedule is constant; typical 1–4."));
+  alpha_ = addNumberField(kd, QStringLiteral("kd.alpha"), tr("&Alpha α:"), 0, 1, 0.05,
+                          tr("Weight of the CE term in [0, 1] when the α schedule is constant; (1−α) weighs KD."));
+  for (const auto& [prefix, title] : {std::pair{QStringLiteral("kd.temperature_schedule"), tr("τ schedule")},
+                                      std::pair{QStringLiteral("kd.alpha_schedule"), tr("α schedule")}}) {
+    auto* box = new QGroupBox(title, kd->parentWidget());
+    box->setObjectName(prefix);
+    auto* f = new QFormLayout(box);
+    addChoiceField(f, prefix + QStringLiteral(".kind"), tr("Kind:"),
+                   {QStringLiteral("constant"), QStringLiteral("linear"), QStringLiteral("cosine"),
+                    QStringLiteral("stages")},
+                   tr("constant: the value above; linear/cosine: from start to end; stages: the run cut into equal "
+                      "parts, part k uses start + per stage·k."));
+    addNumberField(f, prefix + QStringLiteral(".start"), tr("Start:"), -100, 100, 0.1,
+                   tr("Value at step 0 (and of the first stage)."));
+    addNumberField(f, prefix + QStringLiteral(".end"), tr("End:"), -100, 100, 0.1,
+                   tr("linear/cosine: value at the last step."));
+    addIntField(f, prefix + QStringLiteral(".stages"), tr("Stages:"), 0, 1000,
+                tr("stages: number of equal parts of the run; typical 2–5."));
+    addNumberField(f, prefix + QStringLiteral(".per_stage"), tr("Per stage:"), -100, 100, 0.05,
+                   tr("stages: added at each stage (τ: e.g. −0.8, α: e.g. +0.15)."));
+    kd->addRow(box);
+  }
+  preview_ = new SchedulePreview(kd->parentWidget());
+  kd->addRow(preview_);
+  featureWeight_ = addNumberField(kd, QStringLiteral("kd.feature.weight"), tr("&Feature weight:"), 0, 1000, 0.05,
+                                  tr("Weight of the hidden-state alignment loss (0: off); typical 0.01–1."));
+  featureLoss_ = addChoiceField(kd, QStringLiteral("kd.feature.loss"), tr("Feature l&oss:"),
+                                {QStringLiteral("mse"), QStringLiteral("cosine")},
+                                tr("How student and teacher hidden states are compared."));
+  featureLayers_ = addTextField(kd, QStringLiteral("kd.feature.layers"), tr("Feature la&yers:"),
+                                tr("Comma-separated student hidden_states indices to align; empty: every layer, "
+                                   "mapped uniformly onto the teacher's."));
+  chunkTokens_ = addIntField(kd, QStringLiteral("kd.chunk_tokens"), tr("&Chunk tokens:"), 0, 1 << 24,
+                             tr("Tokens per chunk of the fused KD loss; lower it when memory runs out. Typical "
+                                "256–4096."));
+  teacherWeight_ = addNumberField(kd, QStringLiteral("kd.teacher_weight"), tr("Main teacher &weight:"), 0, 1000, 0.1,
+                                  tr("The main teacher's weight in the mix of soft targets (weights are normalised)."));
+  teachers_ = new QTableWidget(0, 2, kd->parentWidget());
+  teachers_->setObjectName(QStringLiteral("kd.teachers"));
+  teachers_->setHorizontalHeaderLabels({tr("Model folder"), tr("Weight")});
+  teachers_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+  teachers_->setToolTip(tr("Further teachers whose soft targets are mixed with the main teacher's (same "
+                           "tokenizer); weight > 0, typical 0.5–1."));
+  teachers_->setMaximumHeight(140);
+  auto* teachersLabel = new QLabel(tr("E&xtra teachers:"), kd->parentWidget());
+  teachersLabel->setBuddy(teachers_);
+  kd->addRow(teachersLabel, tableWithButtons(teachers_, kd->parentWidget(),
+                                             [this] { appendRow(teachers_, QString(), QStringLiteral("1")); }));
+
+  // Sweep.
+  QFormLayout* sweepPage = addPage(tabs_, tr("S&weep"), QStringLiteral("pageSweep"));
+  sweep_ = new QGroupBox(tr("Run as a s&weep (one trial per combination)"), sweepPage->parentWidget());
+  sweep_->setObjectName(QStringLiteral("sweep"));
+  sweep_->setCheckable(true);
+  sweep_->setChecked(false);
+  sweep_->setToolTip(tr("Runs the job above once per value combination of the keys below, each trial a child job."));
+  auto* sf = new QFormLayout(sweep_);
+  sweepMethod_ = addChoiceField(sf, QStringLiteral("sweep.method"), tr("&Method:"),
+                                {QStringLiteral("grid"), QStringLiteral("tpe")},
+                                tr("grid: every combination of the values; tpe: Bayesian search (trials)."));
+  sweepTrials_ = addIntField(sf, QStringLiteral("sweep.trials"), tr("T&rials:"), 0, 10000,
+                             tr("tpe: trials to run (grid runs every combination); typical 8–50."));
+  sweepTrials_->setValue(SweepSpec{}.trials);
+  sweepMetric_ = addChoiceField(sf, QStringLiteral("sweep.metric"), tr("M&etric:"),
+                                {QStringLiteral("val_loss"), QStringLiteral("loss")},
+                                tr("What the sweep minimises: validation loss (needs a validation set) or loss."));
+  sweepParams_ = new QTableWidget(0, 2, sweep_);
+  sweepParams_->setObjectName(QStringLiteral("sweep.params"));
+  sweepParams_->setHorizontalHeaderLabels({tr("Key"), tr("Values")});
+  sweepParams_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+  sweepParams_->setToolTip(tr("One row per swept key (e.g. train.lr, lora.r, kd.temperature) with its "
+                              "comma-separated grid values (e.g. 1e-4, 3e-4)."));
+  auto* paramsLabel = new QLabel(tr("&Parameters:"), sweep_);
+  paramsLabel->setBuddy(sweepParams_);
+  sf->addRow(paramsLabel, tableWithButtons(sweepParams_, sweep_, [this] {
+               appendRow(sweepParams_, QStringLiteral("train.lr"), QStringLiteral("1e-4, 3e-4"));
+             }));
+  sweepPage->addRow(sweep_);
+
+  // Right side: presets, validation, the JSON, actions.
+  preset_ = new QComboBox(this);
+  preset_->setObjectName(QStringLiteral("preset"));
+  for (JobPreset p : jobPresets()) preset_->addItem(jobPresetName(p), int(p));
+  preset_->setToolTip(tr("Starting values for a kind of job; paths and data stay as they are."));
+  auto* applyPresetButton = new QPushButton(tr("A&pply preset"), this);
+  applyPresetButton->setObjectName(QStringLiteral("applyPreset"));
+  applyPresetButton->setToolTip(tr("Sets the kind and the preset's values in the form."));
+  connect(applyPresetButton, &QPushButton::clicked, this,
+          [this] { applyPreset(JobPreset(preset_->currentData().toInt())); });
+  error_ = new QLabel(this);
+  error_->setObjectName(QStringLiteral("validationMessage"));
+  error_->setWordWrap(true);
+  error_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  jsonView_ = new QPlainTextEdit(this);
+  jsonView_->setObjectName(QStringLiteral("jsonView"));
+  jsonView_->setReadOnly(true);
+  jsonView_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+  jsonView_->setToolTip(tr("The job JSON exactly as saved and as `distillery-cli train JOB.json` reads it."));
+  auto* load = new QPushButton(tr("L&oad…"), this);
+  load->setObjectName(QStringLiteral("load"));
+  load->setToolTip(tr("Reads a job JSON file into the form (relative paths resolve against its folder)."));
+  auto* save = new QPushButton(tr("Sa&ve…"), this);
+  save->setObjectName(QStringLiteral("save"));
+  save->setToolTip(tr("Writes the job JSON to a file the CLI can run."));
+  start_ = new QPushButton(tr("Start &job"), this);
+  start_->setObjectName(QStringLiteral("start"));
+  start_->setToolTip(tr("Queues the job on the workspace's runner."));
+  start_->setEnabled(false);
+  connect(load, &QPushButton::clicked, this, &JobForm::loadDialog);
+  connect(save, &QPushButton::clicked, this, &JobForm::saveDialog);
+  connect(start_, &QPushButton::clicked, this, &JobForm::start);
+
+  auto* side = new QWidget(this);
+  auto* sideLayout = new QVBoxLayout(side);
+  sideLayout->setContentsMargins(0, 0, 0, 0);
+  auto* presetRow = new QHBoxLayout;
+  auto* presetLabel = new QLabel(tr("Pre&set:"), side);
+  presetLabel->setBuddy(preset_);
+  presetRow->addWidget(presetLabel);
+  presetRow->addWidget(preset_, 1);
+  presetRow->addWidget(applyPresetButton);
+  sideLayout->addLayout(presetRow);
+  sideLayout->addWidget(error_);
+  auto* jsonLabel = new QLabel(tr("Job &JSON:"), side);
+  jsonLabel->setBuddy(jsonView_);
+  sideLayout->addWidget(jsonLabel);
+  sideLayout->addWidget(jsonView_, 1);
+  auto* actions = new QHBoxLayout;
+  actions->addWidget(load);
+  actions->addWidget(save);
+  actions->addStretch(1);
+  actions->addWidget(start_);
+  sideLayout->addLayout(actions);
+
+  auto* splitter = new QSplitter(this);
+  splitter->addWidget(tabs_);
+  splitter->addWidget(side);
+  splitter->setStretchFactor(0, 3);
+  splitter->setStretchFactor(1, 2);
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(splitter);
+
+  // Every change re-validates after a short pause (typing does not re-run it per key).
+  updateTimer_->setSingleShot(true);
+  updateTimer_->setInterval(150);
+  connect(updateTimer_, &QTimer::timeout, this, [this] { validate(); });
+  const auto named = [](QObject* o) { return !o->objectName().isEmpty() && !o->objectName().startsWith(QLatin1String("qt_")); };
+  for (QSpinBox* w : findChildren<QSpinBox*>())
+    if (named(w)) connect(w, &QSpinBox::valueChanged, this, &JobForm::scheduleUpdate);
+  for (QDoubleSpinBox* w : findChildren<QDoubleSpinBox*>())
+    if (named(w)) connect(w, &QDoubleSpinBox::valueChanged, this, &JobForm::scheduleUpdate);
+  for (QComboBox* w : findChildren<QComboBox*>())
+    if (named(w) && w != preset_) connect(w, &QComboBox::currentIndexChanged, this, &JobForm::scheduleUpdate);
+  for (QCheckBox* w : findChildren<QCheckBox*>())
+    if (named(w)) connect(w, &QCheckBox::toggled, this, &JobForm::scheduleUpdate);
+  for (QLineEdit* w : findChildren<QLineEdit*>())
+    if (named(w)) connect(w, &QLineEdit::textChanged, this, &JobForm::scheduleUpdate);
+  for (QTableWidget* w : {teachers_, sweepParams_}) {
+    connect(w, &QTableWidget::itemChanged, this, &JobForm::scheduleUpdate);
+    connect(w->model(), &QAbstractItemModel::rowsRemoved, this, &JobForm::scheduleUpdate);
+  }
+  connect(targetModules_, &QListWidget::itemChanged, this, &JobForm::scheduleUpdate);
+  connect(sweep_, &QGroupBox::toggled, this, &JobForm::scheduleUpdate);
+  connect(kind_, &QComboBox::currentIndexChanged, this, &JobForm::updateKindPages);
+
+  JobSpec initial;
+  initial.kind = JobKind::Lora;
+  setSpec(initial);
+}
+
+void JobForm::scheduleUpdate() { updateTimer_->start(); }
+
+void JobForm::updateKindPages() {
+  const QString kind = kind_->currentData().toString();
+  const bool distill = kind == QLatin1String("distill");
+  teacher_->parentWidget()->setEnabled(distill);
+  tabs_->setTabEnabled(3, kind == QLatin1String("lora"));
+  tabs_->setTabEnabled(4, kind != QLatin1String("lora"));
+  tabs_->setTabEnabled(5, distill);
+}
+
+void JobForm::setDevices(const QStringList& devices) {
+  const QString current = device_->currentText();
+  device_->clear();
+  device_->addItems(devices);
+  if (device_->findText(current) < 0) device_->addItem(current);
+  device_->setCurrentText(current);
+}
+
+void JobForm::setStartEnabled(bool enabled) { start_->setEnabled(enabled); }
+
+QStringList JobForm::checkedModules() const {
+  QStringList out;
+  for (int i = 0; i < targetModules_->count(); ++i)
+    if (targetModules_->item(i)->checkState() == Qt::Checked) out.append(targetModules_->item(i)->text());
+  return out;
+}
+
+void JobForm::setCheckedModules(const QStringList& modules) {
+  const auto ensure = [this](const QString& name) {
+    if (targetModules_->findItems(name, Qt::MatchExactly).isEmpty()) {
+      auto* item = new QListWidgetItem(name, targetModules_);
+      item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+      item->setCheckState(Qt::Unchecked);
+    }
+  };
+  ensure(kAllLinear);
+  for (const QString& m : modules) ensure(m);
+  for (int i = 0; i < targetModules_->count(); ++i) {
+    QListWidgetItem* item = targetModules_->item(i);
+    item->setCheckState(modules.contains(item->text()) ? Qt::Checked : Qt::Unchecked);
+  }
+}
+
+void JobForm::refreshTargetModules() {
+  const QString dir = student_->text().trimmed();
+  if (dir == modulesScannedFor_) return;
+  modulesScannedFor_ = dir;
+  const QStringList checked = checkedModules();
+  targetModules_->clear();
+  setCheckedModules(checked);
+  if (dir.isEmpty()) {
+    modulesNote_->setText(tr("Pick the student to list its Linear modules."));
+    return;
+  }
+  try {
+    const QStringList names = linearModuleSuffixes(dir);
+    for (const QString& n : names)
+      if (targetModules_->findItems(n, Qt::MatchExactly).isEmpty()) {
+        auto* item = new QListWidgetItem(n, targetModules_);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(Qt::Unchecked);
+      }
+    modulesNote_->setText(tr("%n Linear module name(s) in the student's decoder layers.", nullptr, int(names.size())));
+  } catch (const Error& e) {
+    modulesNote_->setText(tr("Cannot list the student's modules: %1").arg(e.message()));
+  }
+}
+
+void JobForm::fillSchedule(const QString& prefix, const ScheduleSpec& s) {
+  findChild<QComboBox*>(prefix + QStringLiteral(".kind"))->setCurrentText(s.kind);
+  findChild<QDoubleSpinBox*>(prefix + QStringLiteral(".start"))->setValue(s.start);
+  findChild<QDoubleSpinBox*>(prefix + QStringLiteral(".end"))->setValue(s.end);
+  findChild<QSpinBox*>(prefix + QStringLiteral(".stages"))->setValue(s.stages);
+  findChild<QDoubleSpinBox*>(prefix + QStringLiteral(".per_stage"))->setValue(s.perStage);
+}
+
+ScheduleSpec JobForm::readSchedule(const QString& prefix) const {
+  ScheduleSpec s;
+  const QString kind = findChild<QComboBox*>(prefix + QStringLiteral(".kind"))->currentText();
+  if (kind == QLatin1String("constant")) return s;  // the plain kd.temperature / kd.alpha then
+  s.kind = kind;
+  s.start = findChild<QDoubleSpinBox*>(prefix + QStringLiteral(".start"))->value();
+  s.end = findChild<QDoubleSpinBox*>(prefix + QStringLiteral(".end"))->value();
+  s.stages = findChild<QSpinBox*>(prefix + QStringLiteral(".stages"))->value();
+  s.perStage = findChild<QDoubleSpinBox*>(prefix + QStringLiteral(".per_stage"))->value();
+  return s;
+}
+
+void JobForm::setSpec(const JobSpec& in) {
+  JobSpec s = in;
+  sweep_->setChecked(in.kind == JobKind::Sweep);
+  if (in.kind == JobKind::Sweep) {
+    sweepMethod_->setCurrentText(in.sweep.method);
+    sweepTrials_->setValue(in.sweep.trials);
+    sweepMetric_->setCurrentText(in.sweep.metric);
+    sweepParams_->setRowCount(0);
+    for (const SweepParam& p : in.sweep.params) appendRow(sweepParams_, p.key, numberListText(p.values));
+    s = JobSpec::fromJson(in.sweep.base, tr("sweep base"));  // valid: the sweep was read with it
+    s.name = in.name;
+  }
+  base_ = s;
+  kind_->setCurrentIndex(std::max(0, kind_->findData(jobKindName(s.kind))));
+  name_->setText(s.name);
+  student_->setText(s.student);
+  teacher_->setText(s.teacher);
+  output_->setText(s.output);
+  if (device_->findText(s.device) < 0) device_->addItem(s.device);
+  device_->setCurrentText(s.device);
+  train_->setText(s.data.train);
+  validation_->setText(s.data.validation);
+  format_->setCurrentText(s.data.format);
+  truncation_->setCurrentText(s.data.truncation);
+  responsesOnly_->setChecked(s.data.responsesOnly);
+  packing_->setChecked(s.data.packing);
+  bucketing_->setChecked(s.data.bucketing);
+  const TrainSpec& t = s.train;
+  maxSteps_->setValue(int(std::min<int64_t>(t.maxSteps, kMaxInt)));
+  batchSize_->setValue(int(t.batchSize));
+  gradAccum_->setValue(int(t.gradAccum));
+  seqLen_->setValue(int(t.seqLen));
+  lr_->setValue(t.lr);
+  warmup_->setValue(int(std::min<int64_t>(t.warmupSteps, kMaxInt)));
+  scheduler_->setCurrentText(t.scheduler);
+  seed_->setValue(int(std::min<uint64_t>(t.seed, uint64_t(kMaxInt))));
+  evalEvery_->setValue(int(std::min<int64_t>(t.evalEvery, kMaxInt)));
+  saveEvery_->setValue(int(std::min<int64_t>(t.saveEvery, kMaxInt)));
+  logEvery_->setValue(int(std::min<int64_t>(t.logEvery, kMaxInt)));
+  dtype_->setCurrentText(t.dtype);
+  trainable_->setText(t.trainable.join(QStringLiteral(", ")));
+  loraR_->setValue(s.lora.r);
+  loraAlpha_->setValue(s.lora.alpha);
+  loraDropout_->setValue(s.lora.dropout);
+  rslora_->setChecked(s.lora.rslora);
+  refreshTargetModules();
+  setCheckedModules(s.lora.targetModules);
+  kdLoss_->setCurrentText(s.kd.loss);
+  jsdBeta_->setValue(s.kd.jsdBeta);
+  temperature_->setValue(s.kd.temperature);
+  alpha_->setValue(s.kd.alpha);
+  fillSchedule(QStringLiteral("kd.temperature_schedule"), s.kd.temperatureSchedule);
+  fillSchedule(QStringLiteral("kd.alpha_schedule"), s.kd.alphaSchedule);
+  featureWeight_->setValue(s.kd.featureWeight);
+  featureLoss_->setCurrentText(s.kd.featureLoss);
+  QStringList layers;
+  for (int l : s.kd.featureLayers) layers.append(QString::number(l));
+  featureLayers_->setText(layers.join(QStringLiteral(", ")));
+  chunkTokens_->setValue(int(std::min<int64_t>(s.kd.chunkTokens, 1 << 24)));
+  teacherWeight_->setValue(s.kd.teacherWeight);
+  teachers_->setRowCount(0);
+  for (const TeacherSpec& ts : s.kd.extraTeachers) appendRow(teachers_, ts.path, QString::number(ts.weight));
+  updateKindPages();
+  validate();
+}
+
+void JobForm::applyPreset(JobPreset preset) {
+  JobSpec s = spec();
+  applyJobPreset(s, preset);
+  const bool sweep = sweep_->isChecked();
+  setSpec(s);
+  sweep_->setChecked(sweep);
+  validate();
+}
+
+JobSpec JobForm::spec() const { return readForm(nullptr); }
+
+JobSpec JobForm::readForm(Problem* problem) const {
+  const auto fail = [problem](const QString& key, const QString& message) {
+    if (problem && problem->key.isEmpty()) *problem = {key, message};
+  };
+  JobSpec s = base_;
+  const QString kind = kind_->currentData().toString();
+  s.kind = kind == QLatin1String("distill") ? JobKind::Distill
+           : kind == QLatin1String("full_ft") ? JobKind::FullFt
+                                              : JobKind::Lora;
+  s.name = name_->text().trimmed();
+  s.student = student_->text().trimmed();
+  s.teacher = s.kind == JobKind::Distill ? teacher_->text().trimmed() : QString();
+  s.output = output_->text().trimmed();
+  s.device = device_->currentText();
+  s.data.train = train_->text().trimmed();
+  s.data.validation = validation_->text().trimmed();
+  s.data.format = format_->currentText();
+  s.data.truncation = truncation_->currentText();
+  s.data.responsesOnly = responsesOnly_->isChecked();
+  s.data.packing = packing_->isChecked();
+  s.data.bucketing = bucketing_->isChecked();
+  TrainSpec& t = s.train;
+  t.maxSteps = maxSteps_->value();
+  t.batchSize = batchSize_->value();
+  t.gradAccum = gradAccum_->value();
+  t.seqLen = seqLen_->value();
+  t.lr = lr_->value();
+  t.warmupSteps = warmup_->value();
+  t.scheduler = scheduler_->currentText();
+  t.seed = uint64_t(seed_->value());
+  t.evalEvery = evalEvery_->value();
+  t.saveEvery = saveEvery_->value();
+  t.logEvery = logEvery_->value();
+  t.dtype = dtype_->currentText();
+  t.trainable = s.kind == JobKind::Lora ? QStringList() : splitList(trainable_->text());
+  // Sections of other kinds are left out: fromJson refuses e.g. a kd section on a LoRA job.
+  s.lora = LoraSpec{};
+  if (s.kind == JobKind::Lora) {
+    s.lora.r = loraR_->value();
+    s.lora.alpha = loraAlpha_->value();
+    s.lora.dropout = loraDropout_->value();
+    s.lora.targetModules = checkedModules();
+    s.lora.rslora = rslora_->isChecked();
+  }
+  if (s.kind != JobKind::Distill) {
+    s.kd = KdSpec{};
+    return s;
+  }
+  s.kd.loss = kdLoss_->currentText();
+  s.kd.jsdBeta = jsdBeta_->value();
+  s.kd.temperature = temperature_->value();
+  s.kd.alpha = alpha_->value();
+  s.kd.temperatureSchedule = readSchedule(QStringLiteral("kd.temperature_schedule"));
+  s.kd.alphaSchedule = readSchedule(QStringLiteral("kd.alpha_schedule"));
+  s.kd.featureWeight = featureWeight_->value();
+  s.kd.featureLoss = featureLoss_->currentText();
+  s.kd.featureLayers.clear();
+  for (const QString& item : splitList(featureLayers_->text())) {
+    bool ok = false;
+    const int layer = item.toInt(&ok);
+    if (ok)
+      s.kd.featureLayers.push_back(layer);
+    else
+      fail(QStringLiteral("kd.feature.layers"), tr("\"%1\" is not a layer index").arg(item));
+  }
+  s.kd.chunkTokens = chunkTokens_->value();
+  s.kd.teacherWeight = teacherWeight_->value();
+  s.kd.extraTeachers.clear();
+  for (int row = 0; row < teachers_->rowCount(); ++row) {
+    TeacherSpec ts;
+    ts.path = cell(teachers_, row, 0);
+    bool ok = false;
+    ts.weight = cell(teachers_, row, 1).toDouble(&ok);
+    if (!ok) fail(QStringLiteral("kd.teachers"), tr("row %1: the weight is not a number").arg(row + 1));
+    s.kd.extraTeachers.push_back(ts);
+  }
+  return s;
+}
+
+QJsonObject JobForm::json() const { return buildJson(nullptr); }
+
+QJsonObject JobForm::buildJson(Problem* problem) const {
+  const JobSpec s = readForm(problem);
+  QJsonObject job = s.toJson();
+  if (s.name.isEmpty()) job.remove(QStringLiteral("name"));  // fromJson then names it after kind and student
+  if (!sweep_->isChecked()) return job;
+  JobSpec sweep;
+  sweep.kind = JobKind::Sweep;
+  sweep.name = s.name;
+  sweep.device = s.device;
+  sweep.sweep.method = sweepMethod_->currentText();
+  sweep.sweep.trials = sweepTrials_->value();
+  sweep.sweep.metric = sweepMetric_->currentText();
+  sweep.sweep.base = job;
+  for (int row = 0; row < sweepParams_->rowCount(); ++row) {
+    SweepParam p;
+    p.key = cell(sweepParams_, row, 0);
+    QString bad;
+    if (!parseNumberList(cell(sweepParams_, row, 1), p.values, bad) && problem && problem->key.isEmpty())
+      *problem = {QStringLiteral("sweep.params"), tr("row %1: \"%2\" is not a number").arg(row + 1).arg(bad)};
+    sweep.sweep.params.push_back(p);
+  }
+  QJsonObject out = sweep.toJson();
+  if (s.name.isEmpty()) out.remove(QStringLiteral("name"));
+  return out;
+}
+
+QWidget* JobForm::fieldFor(QString key) const {
+  if (key.startsWith(QLatin1String("sweep.base."))) key = key.mid(11);
+  while (!key.isEmpty()) {
+    if (auto* w = findChild<QWidget*>(key); w && w != this) return w;
+    const qsizetype cut = std::max(key.lastIndexOf(QLatin1Char('.')), key.lastIndexOf(QLatin1Char('[')));
+    if (cut <= 0) break;
+    key = key.left(cut);
+  }
+  return nullptr;
+}
+
+void JobForm::highlight(QWidget* field) {
+  if (highlighted_ == field) return;
+  if (highlighted_) highlighted_->setStyleSheet(QString());
+  highlighted_ = field;
+  if (field)
+    field->setStyleSheet(QStringLiteral("%1 { border: 2px solid #c62828; }")
+                             .arg(QString::fromLatin1(field->metaObject()->className())));
+}
+
+QString JobForm::validate() {
+  updateTimer_->stop();
+  refreshTargetModules();
+  Problem problem;
+  const QJsonObject json = buildJson(&problem);
+  QString text, field;
+  if (!problem.key.isEmpty()) {
+    text = problem.key + QLatin1Char(' ') + problem.message;
+    field = problem.key;
+  } else {
+    try {
+      JobSpec::fromJson(json, tr("job"));
+    } catch (const Error& e) {
+      text = e.message();
+      field = e.field();
+    }
+  }
+  errorText_ = text;
+  error_->setText(text.isEmpty() ? tr("✓ The job is valid.") : text);
+  error_->setStyleSheet(text.isEmpty() ? QStringLiteral("color: #2e7d32") : QStringLiteral("color: #c62828"));
+  highlight(text.isEmpty() ? nullptr : fieldFor(field));
+  jsonView_->setPlainText(QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Indented)));
+  const JobSpec s = readForm(nullptr);
+  if (s.kind == JobKind::Distill) preview_->setSchedule(s.kd, s.train.maxSteps);
+  return text;
+}
+
+QString JobForm::errorText() const { return errorText_; }
+
+QString JobForm::errorField() const { return highlighted_ ? highlighted_->objectName() : QString(); }
+
+bool JobForm::saveTo(const QString& path, QString* error) {
+  const QString invalid = validate();
+  if (!invalid.isEmpty()) {
+    if (error) *error = tr("The job is not valid: %1").arg(invalid);
+    return false;
+  }
+  try {
+    writeFileAtomically(path, QJsonDocument(json()).toJson(QJsonDocument::Indented));
+  } catch (const Error& e) {
+    if (error) *error = e.message();
+    return false;
+  }
+  return true;
+}
+
+bool JobForm::loadFrom(const QString& path, QString* error) {
+  try {
+    setSpec(JobSpec::fromFile(path));
+  } catch (const Error& e) {
+    if (error) *error = e.message();
+    return false;
+  }
+  return true;
+}
+
+void JobForm::start() {
+  const QString invalid = validate();
+  if (!invalid.isEmpty()) {
+    if (highlighted_) {
+      for (QWidget* w = highlighted_; w; w = w->parentWidget())
+        if (tabs_->indexOf(w) >= 0) tabs_->setCurrentWidget(w);
+      highlighted_->setFocus();
+    }
+    return;
+  }
+  const QJsonObject j = json();
+  Q_EMIT startRequested(JobSpec::fromJson(j, tr("job")), j);
+}
+
+void JobForm::saveDialog() {
+  const QString path = QFileDialog::getSaveFileName(this, tr("Save job"), QString(), tr("Job JSON (*.json)"));
+  if (path.isEmpty()) return;
+  QString error;
+  if (!saveTo(path, &error)) QMessageBox::warning(this, tr("Save job"), error);
+}
+
+void JobForm::loadDialog() {
+  const QString path = QFileDialog::getOpenFileName(this, tr("Load job"), QString(), tr("Job JSON (*.json)"));
+  if (path.isEmpty()) return;
+  QString error;
+  if (!loadFrom(path, &error)) QMessageBox::warning(this, tr("Load job"), error);
+}
+
+}  // namespace distillery::ui
