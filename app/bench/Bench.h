@@ -1,9 +1,12 @@
 // distillery-bench: benchmarks that print numbers (never timed tests). Each measures ours beside a peer on the
 // same machine in the same run and reports the ratio.
 #pragma once
+#include <QtCore/QCoreApplication>
 #include <QtCore/QJsonObject>
 #include <QtCore/QStringList>
 #include <QtCore/QTextStream>
+
+#include <memory>
 
 namespace distillery::bench {
 
@@ -21,5 +24,10 @@ int tokenizerBench(BenchContext& ctx);
 int trainBench(BenchContext& ctx);
 // Data cleaning rows/s: clean + exact/near dedup + tokenize over a generated JSONL (DataBench.cpp).
 int dataBench(BenchContext& ctx);
+// Curve panel replot with smoothing and live appends beside bare QCustomPlot (GUI builds only, CurvesBench.cpp).
+int curvesBench(BenchContext& ctx);
+
+// The application object: a QApplication (offscreen) for the curves benchmark in GUI builds, else QCoreApplication.
+std::unique_ptr<QCoreApplication> makeBenchApplication(int& argc, char** argv);
 
 }  // namespace distillery::bench

@@ -1,5 +1,5 @@
 // distillery-bench NAME [ARGS] [--json FILE]: runs one benchmark and prints a table; with --json also writes
-// the numbers. Benchmarks: store, tokenizer, train, data.
+// the numbers. Benchmarks: store, tokenizer, train, data, curves (GUI builds).
 #include "Bench.h"
 #include "common/AtomicFile.h"
 #include "runtime/Runtime.h"
@@ -14,7 +14,7 @@
 using namespace distillery::bench;
 
 int main(int argc, char** argv) {
-  QCoreApplication app(argc, argv);
+  const auto app = makeBenchApplication(argc, argv);
   QTextStream out(stdout);
   QStringList args = QCoreApplication::arguments().mid(1);
   QString jsonPath;
@@ -25,7 +25,11 @@ int main(int argc, char** argv) {
   const std::map<QString, std::function<int(BenchContext&)>> benches = {{QStringLiteral("store"), storeBench},
                                                                         {QStringLiteral("tokenizer"), tokenizerBench},
                                                                         {QStringLiteral("train"), trainBench},
-                                                                        {QStringLiteral("data"), dataBench}};
+                                                                        {QStringLiteral("data"), dataBench},
+#ifdef DISTILLERY_BENCH_GUI
+                                                                        {QStringLiteral("curves"), curvesBench},
+#endif
+  };
   if (args.isEmpty() || !benches.count(args.first())) {
     out << "usage: distillery-bench NAME [ARGS] [--json FILE]\nbenchmarks:";
     for (const auto& [name, fn] : benches) out << ' ' << name;

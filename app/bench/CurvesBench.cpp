@@ -1,0 +1,167 @@
+// distillery-bench curves [N ...]: the Curves panel's plot beside bare QCustomPlot in one run, offscreen.
+// For each N (default 100000 and 1000000): 4 curves × N points, adaptive sampling (QCustomPlot's default), a
+// 1200×700 plot. Bare: replot() of the static data, and "live": addData of 1% new points per curve then replot().
+// Ours: CurvePlot fed the same values as metric rows with EMA smoothing 0.6, each round appending 1% new points
+// (CurveBuffer, EMA, graph data, axis bounds) then replot(). Medians of 20 rounds, the live rounds of the two
+// alternating; ratio = ours / bare live.
+#include "Bench.h"
+#include "curves/CurvePlot.h"
+
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QJsonArray>
+#include <QtWidgets/QApplication>
+
+#include <algorithm>
+#include <cmath>
+
+namespace distillery::bench {
+
+namespace {
+
+constexpr int kCurves = 4, kRounds = 20;
+const char* const kNames[kCurves] = {"grad_norm", "loss", "loss_ce", "loss_kd"};
+
+// A noisy falling loss per curve, deterministic (an LCG, so both sides draw the same numbers).
+struct Series {
+  std::vector<double> x;
+  std::vector<double> y[kCurves];
+};
+
+Series makeSeries(qsizetype n) {
+  Series s;
+  s.x.resize(size_t(n));
+  for (auto& y : s.y) y.resize(size_t(n));
+  quint32 state = 12345;
+  for (qsizetype i = 0; i < n; ++i) {
+    s.x[size_t(i)] = double(i + 1);
+    for (int c = 0; c < kCurves; ++c) {
+      state = state * 1664525u + 1013904223u;
+      const double noise = double(state >> 8) / double(1u << 24) - 0.5;
+      s.y[c][size_t(i)] = (1.0 + c) * (std::exp(-3.0 * double(i) / double(n)) + 0.05) * (1.0 + 0.2 * noise);
+    }
+  }
+  return s;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
+double ms(const QElapsedTimer& t) { return double(t.nsecsElapsed()) * 1e-6; }
+
+struct Timings {
+  double bareStatic = 0, bareLive = 0, ours = 0;
+};
+
+Timings measure(qsizetype n) {
+  const qsizetype chunk = std::max<qsizetype>(1, n / 100);
+  const Series s = makeSeries(n + chunk * kRounds);
+  QStringList names;
+  for (const char* name : kNames) names << QString::fromLatin1(name);
+
+  QCustomPlot bare;
+  bare.resize(1200, 700);
+  bare.show();
+  for (int c = 0; c < kCurves; ++c) {
+    QVector<QCPGraphData> points(n);
+    for (qsizetype i = 0; i < n; ++i) points[i] = QCPGraphData(s.x[size_t(i)], s.y[c][size_t(i)]);
+    bare.addGraph()->data()->set(points, true);
+  }
+  bare.rescaleAxes();
+
+  ui::CurvePlot ours;
+  ours.resize(1200, 700);
+  ours.show();
+  ours.setSmoothing(0.6);
+  ours.setShown({1}, names);
+  // Rows as MetricReader hands them over: each step's metrics together.
+  auto rows = [&](qsizetype from, qsizetype count) {
+    std::vector<MetricRow> out;
+    out.reserve(size_t(count * kCurves));
+    for (qsizetype i = from; i < from + count; ++i)
+      for (int c = 0; c < kCurves; ++c) out.push_back({qint64(s.x[size_t(i)]), names[c], s.y[c][size_t(i)], double(i)});
+    return out;
+  };
+  for (qsizetype from = 0; from < n; from += 100000) ours.append(1, rows(from, std::min<qsizetype>(100000, n - from)));
+
+  bare.replot();  // warm: paint buffers, label caches
+  ours.replot();
+  Timings t;
+  std::vector<double> times;
+  for (int r = 0; r < kRounds; ++r) {
+    QElapsedTimer timer;
+    timer.start();
+    bare.replot();
+    times.push_back(ms(timer));
+  }
+  t.bareStatic = median(times);
+  // Live rounds alternate between the two plots, so the load of a shared machine falls on both alike.
+  std::vector<double> bareTimes, oursTimes;
+  for (int r = 0; r < kRounds; ++r) {
+    const qsizetype from = n + r * chunk;
+    QVector<QCPGraphData> points[kCurves];
+    for (int c = 0; c < kCurves; ++c) {
+      points[c].resize(chunk);
+      for (qsizetype i = 0; i < chunk; ++i) points[c][i] = QCPGraphData(s.x[size_t(from + i)], s.y[c][size_t(from + i)]);
+    }
+    const std::vector<MetricRow> fresh = rows(from, chunk);  // the SQL read is not timed on either side
+    QElapsedTimer timer;
+    timer.start();
+    for (int c = 0; c < kCurves; ++c) bare.graph(c)->data()->add(points[c], true);
+    bare.xAxis->setRangeUpper(s.x[size_t(from + chunk - 1)]);
+    bare.replot();
+    bareTimes.push_back(ms(timer));
+    timer.restart();
+    ours.append(1, fresh);
+    ours.replot();
+    oursTimes.push_back(ms(timer));
+  }
+  t.bareLive = median(bareTimes);
+  t.ours = median(oursTimes);
+  return t;
+}
+
+}  // namespace
+
+int curvesBench(BenchContext& ctx) {
+  QList<qsizetype> sizes;
+  for (const QString& a : ctx.args) sizes << a.toLongLong();
+  if (sizes.isEmpty()) sizes = {100000, 1000000};
+  ctx.out << QStringLiteral("curves: %1 curves, 1200x700 offscreen (%2), adaptive sampling, median of %3 replots; "
+                            "live rounds add 1% points per curve; ours smooths (EMA 0.6)\n")
+                 .arg(kCurves)
+                 .arg(QGuiApplication::platformName())
+                 .arg(kRounds);
+  ctx.out << QStringLiteral("  %1 %2 %3 %4 %5\n")
+                 .arg(QStringLiteral("points/curve"), -14)
+                 .arg(QStringLiteral("bare ms"), 10)
+                 .arg(QStringLiteral("bare live ms"), 14)
+                 .arg(QStringLiteral("ours live ms"), 14)
+                 .arg(QStringLiteral("ours/bare live"), 16);
+  QJsonArray results;
+  for (qsizetype n : sizes) {
+    if (n <= 0) continue;
+    const Timings t = measure(n);
+    const double ratio = t.bareLive > 0 ? t.ours / t.bareLive : 0;
+    ctx.out << QStringLiteral("  %1 %2 %3 %4 %5\n")
+                   .arg(n, -14)
+                   .arg(t.bareStatic, 10, 'f', 2)
+                   .arg(t.bareLive, 14, 'f', 2)
+                   .arg(t.ours, 14, 'f', 2)
+                   .arg(ratio, 16, 'f', 2);
+    ctx.out.flush();
+    results.append(QJsonObject{{QStringLiteral("points_per_curve"), qint64(n)},
+                               {QStringLiteral("curves"), kCurves},
+                               {QStringLiteral("bare_replot_ms"), t.bareStatic},
+                               {QStringLiteral("bare_live_ms"), t.bareLive},
+                               {QStringLiteral("ours_live_ms"), t.ours},
+                               {QStringLiteral("ratio"), ratio}});
+  }
+  ctx.results.insert(QStringLiteral("curves"), QJsonObject{{QStringLiteral("platform"), QGuiApplication::platformName()},
+                                                           {QStringLiteral("rounds"), kRounds},
+                                                           {QStringLiteral("sizes"), results}});
+  return 0;
+}
+
+}  // namespace distillery::bench
