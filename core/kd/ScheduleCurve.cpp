@@ -10,7 +10,7 @@ double kdTemperatureAt(const KdSpec& kd, int64_t step, int64_t totalSteps) {
 
 double kdAlphaAt(const KdSpec& kd, int64_t step, int64_t totalSteps) {
   return kd.alphaSchedule.kind == QLatin1String("constant") ? kd.alpha
-                                                             : scheduleValue(kd.alphaSchedule, step, totalSteps);
+                                                            : scheduleValue(kd.alphaSchedule, step, totalSteps);
 }
 
 }  // namespace distillery

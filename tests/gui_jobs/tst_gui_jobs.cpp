@@ -3,6 +3,7 @@
 // cancelled and failed from the panel through MainWindow's kind of JobRunner.
 #include "../common/Fixtures.h"
 
+#include "checkpoint/JsonFile.h"
 #include "common/Error.h"
 #include "jobs/FormFields.h"
 #include "jobs/JobErrorHint.h"
@@ -12,7 +13,6 @@
 #include "jobs/JobsPanel.h"
 #include "jobs/SchedulePreview.h"
 #include "kd/Schedule.h"
-#include "checkpoint/JsonFile.h"
 #include "store/Workspace.h"
 
 #include <QtCore/QFile>
@@ -371,10 +371,13 @@ class TestGuiJobs : public QObject {
   void errorHints_data() {
     QTest::addColumn<QString>("error");
     QTest::addColumn<QString>("expected");
-    QTest::addRow("oom") << QStringLiteral("CUDA out of memory. Tried to allocate 2.00 GiB") << QStringLiteral("batch_size");
-    QTest::addRow("tokenizer") << QStringLiteral("teacher /t: tokenizer differs from the student's") << QStringLiteral("preflight");
+    QTest::addRow("oom") << QStringLiteral("CUDA out of memory. Tried to allocate 2.00 GiB")
+                         << QStringLiteral("batch_size");
+    QTest::addRow("tokenizer") << QStringLiteral("teacher /t: tokenizer differs from the student's")
+                               << QStringLiteral("preflight");
     QTest::addRow("nan") << QStringLiteral("loss is NaN for 5 steps in a row") << QStringLiteral("lower train.lr");
-    QTest::addRow("missing") << QStringLiteral("/x/train.jsonl: cannot be opened: No such file or directory") << QStringLiteral("missing");
+    QTest::addRow("missing") << QStringLiteral("/x/train.jsonl: cannot be opened: No such file or directory")
+                             << QStringLiteral("missing");
     QTest::addRow("none") << QStringLiteral("something else entirely") << QString();
   }
   void errorHints() {
@@ -389,10 +392,12 @@ class TestGuiJobs : public QObject {
 
   void jobsModelPassesTheTester() {
     PanelFixture f;
-    f.ws->store().exec(QStringLiteral("INSERT INTO jobs (kind, name, config_json, status, progress, error, created_at) "
-                                      "VALUES ('lora', 'old run', '{}', 'failed', 0.5, 'CUDA out of memory', 'then')"));
-    f.ws->store().exec(QStringLiteral("INSERT INTO jobs (kind, name, config_json, status, progress, created_at) "
-                                      "VALUES ('distill', 'done run', '{}', 'succeeded', 1.0, 'now')"));
+    f.ws->store().exec(
+        QStringLiteral("INSERT INTO jobs (kind, name, config_json, status, progress, error, created_at) "
+                       "VALUES ('lora', 'old run', '{}', 'failed', 0.5, 'CUDA out of memory', 'then')"));
+    f.ws->store().exec(
+        QStringLiteral("INSERT INTO jobs (kind, name, config_json, status, progress, created_at) "
+                       "VALUES ('distill', 'done run', '{}', 'succeeded', 1.0, 'now')"));
     JobTableModel* m = f.panel->jobsModel();
     m->reload();
     QCOMPARE(m->rowCount(), 2);
@@ -448,6 +453,21 @@ class TestGuiJobs : public QObject {
     f.panel->selectJob(id);
     QPushButton* cancel = f.panel->findChild<QPushButton*>(QStringLiteral("cancel"));
     QVERIFY(cancel->isEnabled());
+    // Pause and resume from the buttons: the loop waits, then goes on.
+    QPushButton* pause = f.panel->findChild<QPushButton*>(QStringLiteral("pause"));
+    QPushButton* resume = f.panel->findChild<QPushButton*>(QStringLiteral("resume"));
+    QVERIFY(pause->isEnabled());
+    QVERIFY(!resume->isEnabled());
+    pause->click();
+    QTRY_COMPARE_WITH_TIMEOUT(f.statusOf(id), QStringLiteral("paused"), 10000);
+    const int64_t pausedAt = f.runner->snapshot(id).step;
+    QTest::qWait(300);
+    QVERIFY(f.runner->snapshot(id).step <= pausedAt + 1);  // at most the step under way when paused
+    QTRY_VERIFY(resume->isEnabled());
+    QVERIFY(!pause->isEnabled());
+    resume->click();
+    QTRY_COMPARE_WITH_TIMEOUT(f.statusOf(id), QStringLiteral("running"), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(f.runner->snapshot(id).step > pausedAt + 1, 60000);
     QElapsedTimer clock;
     clock.start();
     cancel->click();

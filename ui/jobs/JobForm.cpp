@@ -98,8 +98,9 @@ JobForm::JobForm(QWidget* parent) : QWidget(parent), tabs_(new QTabWidget(this))
 
   // Job: what is trained from what, where the result goes.
   QFormLayout* job = addPage(tabs_, tr("&Job"), QStringLiteral("pageJob"));
-  kind_ = addChoiceField(job, QStringLiteral("kind"), tr("&Kind:"), {}, tr("What the job trains: distillation from "
-                         "a teacher, LoRA adapters, or all (or some) weights of the student."));
+  kind_ = addChoiceField(job, QStringLiteral("kind"), tr("&Kind:"), {},
+                         tr("What the job trains: distillation from "
+                            "a teacher, LoRA adapters, or all (or some) weights of the student."));
   kind_->addItem(tr("Distillation"), QStringLiteral("distill"));
   kind_->addItem(tr("LoRA"), QStringLiteral("lora"));
   kind_->addItem(tr("Full fine-tuning"), QStringLiteral("full_ft"));
@@ -178,8 +179,9 @@ JobForm::JobForm(QWidget* parent) : QWidget(parent), tabs_(new QTabWidget(this))
                                 tr("Dropout on the adapter input, in [0, 1); typical 0–0.1."));
   targetModules_ = new QListWidget(lora->parentWidget());
   targetModules_->setObjectName(QStringLiteral("lora.target_modules"));
-  targetModules_->setToolTip(tr("Linear modules that get adapters, read from the student's weights; all-linear "
-                                "adapts every Linear of the decoder layers. Typical: q_proj and v_proj."));
+  targetModules_->setToolTip(
+      tr("Linear modules that get adapters, read from the student's weights; all-linear "
+         "adapts every Linear of the decoder layers. Typical: q_proj and v_proj."));
   targetModules_->setMaximumHeight(180);
   auto* modulesLabel = new QLabel(tr("&Target modules:"), lora->parentWidget());
   modulesLabel->setBuddy(targetModules_);
@@ -197,7 +199,8 @@ JobForm::JobForm(QWidget* parent) : QWidget(parent), tabs_(new QTabWidget(this))
   trainable_ = addTextField(full, QStringLiteral("train.trainable"), tr("Tr&ainable parameters:"),
                             tr("Comma-separated name substrings of the parameters to train (e.g. \"layers.1., "
                                "norm\"); empty: all. Also for distillation's student."));
-  full->addRow(new QLabel(tr("The learning rate is on the Training page; the preset sets 3e-5."), full->parentWidget()));
+  full->addRow(
+      new QLabel(tr("The learning rate is on the Training page; the preset sets 3e-5."), full->parentWidget()));
 
   // Distillation.
   QFormLayout* kd = addPage(tabs_, tr("Di&stillation"), QStringLiteral("pageKd"));
@@ -216,11 +219,11 @@ JobForm::JobForm(QWidget* parent) : QWidget(parent), tabs_(new QTabWidget(this))
     auto* box = new QGroupBox(title, kd->parentWidget());
     box->setObjectName(prefix);
     auto* f = new QFormLayout(box);
-    addChoiceField(f, prefix + QStringLiteral(".kind"), tr("Kind:"),
-                   {QStringLiteral("constant"), QStringLiteral("linear"), QStringLiteral("cosine"),
-                    QStringLiteral("stages")},
-                   tr("constant: the value above; linear/cosine: from start to end; stages: the run cut into equal "
-                      "parts, part k uses start + per stage·k."));
+    addChoiceField(
+        f, prefix + QStringLiteral(".kind"), tr("Kind:"),
+        {QStringLiteral("constant"), QStringLiteral("linear"), QStringLiteral("cosine"), QStringLiteral("stages")},
+        tr("constant: the value above; linear/cosine: from start to end; stages: the run cut into equal "
+           "parts, part k uses start + per stage·k."));
     addNumberField(f, prefix + QStringLiteral(".start"), tr("Start:"), -100, 100, 0.1,
                    tr("Value at step 0 (and of the first stage)."));
     addNumberField(f, prefix + QStringLiteral(".end"), tr("End:"), -100, 100, 0.1,
@@ -250,8 +253,9 @@ JobForm::JobForm(QWidget* parent) : QWidget(parent), tabs_(new QTabWidget(this))
   teachers_->setObjectName(QStringLiteral("kd.teachers"));
   teachers_->setHorizontalHeaderLabels({tr("Model folder"), tr("Weight")});
   teachers_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
-  teachers_->setToolTip(tr("Further teachers whose soft targets are mixed with the main teacher's (same "
-                           "tokenizer); weight > 0, typical 0.5–1."));
+  teachers_->setToolTip(
+      tr("Further teachers whose soft targets are mixed with the main teacher's (same "
+         "tokenizer); weight > 0, typical 0.5–1."));
   teachers_->setMaximumHeight(140);
   auto* teachersLabel = new QLabel(tr("E&xtra teachers:"), kd->parentWidget());
   teachersLabel->setBuddy(teachers_);
@@ -279,8 +283,9 @@ JobForm::JobForm(QWidget* parent) : QWidget(parent), tabs_(new QTabWidget(this))
   sweepParams_->setObjectName(QStringLiteral("sweep.params"));
   sweepParams_->setHorizontalHeaderLabels({tr("Key"), tr("Values")});
   sweepParams_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
-  sweepParams_->setToolTip(tr("One row per swept key (e.g. train.lr, lora.r, kd.temperature) with its "
-                              "comma-separated grid values (e.g. 1e-4, 3e-4)."));
+  sweepParams_->setToolTip(
+      tr("One row per swept key (e.g. train.lr, lora.r, kd.temperature) with its "
+         "comma-separated grid values (e.g. 1e-4, 3e-4)."));
   auto* paramsLabel = new QLabel(tr("&Parameters:"), sweep_);
   paramsLabel->setBuddy(sweepParams_);
   sf->addRow(paramsLabel, tableWithButtons(sweepParams_, sweep_, [this] {
@@ -356,7 +361,9 @@ JobForm::JobForm(QWidget* parent) : QWidget(parent), tabs_(new QTabWidget(this))
   updateTimer_->setSingleShot(true);
   updateTimer_->setInterval(150);
   connect(updateTimer_, &QTimer::timeout, this, [this] { validate(); });
-  const auto named = [](QObject* o) { return !o->objectName().isEmpty() && !o->objectName().startsWith(QLatin1String("qt_")); };
+  const auto named = [](QObject* o) {
+    return !o->objectName().isEmpty() && !o->objectName().startsWith(QLatin1String("qt_"));
+  };
   for (QSpinBox* w : findChildren<QSpinBox*>())
     if (named(w)) connect(w, &QSpinBox::valueChanged, this, &JobForm::scheduleUpdate);
   for (QDoubleSpinBox* w : findChildren<QDoubleSpinBox*>())
@@ -552,7 +559,7 @@ JobSpec JobForm::readForm(Problem* problem) const {
   };
   JobSpec s = base_;
   const QString kind = kind_->currentData().toString();
-  s.kind = kind == QLatin1String("distill") ? JobKind::Distill
+  s.kind = kind == QLatin1String("distill")   ? JobKind::Distill
            : kind == QLatin1String("full_ft") ? JobKind::FullFt
                                               : JobKind::Lora;
   s.name = name_->text().trimmed();
@@ -669,8 +676,8 @@ void JobForm::highlight(QWidget* field) {
   if (highlighted_) highlighted_->setStyleSheet(QString());
   highlighted_ = field;
   if (field)
-    field->setStyleSheet(QStringLiteral("%1 { border: 2px solid #c62828; }")
-                             .arg(QString::fromLatin1(field->metaObject()->className())));
+    field->setStyleSheet(
+        QStringLiteral("%1 { border: 2px solid #c62828; }").arg(QString::fromLatin1(field->metaObject()->className())));
 }
 
 QString JobForm::validate() {

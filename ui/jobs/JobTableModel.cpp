@@ -29,20 +29,33 @@ int JobTableModel::rowCount(const QModelIndex& parent) const { return parent.isV
 int JobTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
 QVariant JobTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
-  if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return QAbstractTableModel::headerData(section, orientation, role);
+  if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    return QAbstractTableModel::headerData(section, orientation, role);
   switch (section) {
-    case Id: return tr("ID");
-    case Kind: return tr("Kind");
-    case Name: return tr("Name");
-    case Status: return tr("Status");
-    case Device: return tr("Device");
-    case Progress: return tr("Progress");
-    case Step: return tr("Step");
-    case Loss: return tr("Loss");
-    case TokensPerSecond: return tr("Tokens/s");
-    case Eta: return tr("ETA");
-    case Created: return tr("Created");
-    default: return {};
+    case Id:
+      return tr("ID");
+    case Kind:
+      return tr("Kind");
+    case Name:
+      return tr("Name");
+    case Status:
+      return tr("Status");
+    case Device:
+      return tr("Device");
+    case Progress:
+      return tr("Progress");
+    case Step:
+      return tr("Step");
+    case Loss:
+      return tr("Loss");
+    case TokensPerSecond:
+      return tr("Tokens/s");
+    case Eta:
+      return tr("ETA");
+    case Created:
+      return tr("Created");
+    default:
+      return {};
   }
 }
 
@@ -58,22 +71,32 @@ QVariant JobTableModel::data(const QModelIndex& index, int role) const {
   if (role == Qt::ToolTipRole && status == JobStatus::Failed) return errorOf(r.job.id);
   if (role != Qt::DisplayRole) return {};
   switch (index.column()) {
-    case Id: return r.job.id;
-    case Kind: return r.job.kind;
-    case Name: return r.job.name;
-    case Status: return jobStatusName(status);
-    case Device: return r.live && !r.snap.device.isEmpty() ? r.snap.device : r.job.device;
-    case Progress: return QStringLiteral("%1%").arg(std::floor(progress * 100.0), 0, 'f', 0);
+    case Id:
+      return r.job.id;
+    case Kind:
+      return r.job.kind;
+    case Name:
+      return r.job.name;
+    case Status:
+      return jobStatusName(status);
+    case Device:
+      return r.live && !r.snap.device.isEmpty() ? r.snap.device : r.job.device;
+    case Progress:
+      return QStringLiteral("%1%").arg(std::floor(progress * 100.0), 0, 'f', 0);
     case Step:
       if (!r.live) return {};
       return r.snap.totalSteps > 0 ? QStringLiteral("%1 / %2").arg(r.snap.step).arg(r.snap.totalSteps)
                                    : QString::number(r.snap.step);
-    case Loss: return r.live && std::isfinite(r.snap.loss) && r.snap.step > 0 ? QString::number(r.snap.loss, 'g', 4) : QString();
+    case Loss:
+      return r.live && std::isfinite(r.snap.loss) && r.snap.step > 0 ? QString::number(r.snap.loss, 'g', 4) : QString();
     case TokensPerSecond:
       return r.live && r.snap.tokensPerSecond > 0 ? QString::number(r.snap.tokensPerSecond, 'f', 0) : QString();
-    case Eta: return r.live && status == JobStatus::Running ? formatDuration(r.snap.etaSeconds) : QString();
-    case Created: return r.job.createdAt;
-    default: return {};
+    case Eta:
+      return r.live && status == JobStatus::Running ? formatDuration(r.snap.etaSeconds) : QString();
+    case Created:
+      return r.job.createdAt;
+    default:
+      return {};
   }
 }
 

@@ -10,12 +10,12 @@
 #include "runtime/Runtime.h"
 #include "store/Workspace.h"
 
+#include <QtCore/QItemSelectionModel>
 #include <QtCore/QJsonObject>
 #include <QtCore/QTimer>
 #include <QtGui/QFontDatabase>
 #include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QHeaderView>
-#include <QtCore/QItemSelectionModel>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
@@ -72,8 +72,9 @@ JobsPanel::JobsPanel(const PanelInfo& info, QWidget* parent)
   pause_->setObjectName(QStringLiteral("pause"));
   pause_->setToolTip(tr("Pauses the selected running job before its next step."));
   resume_->setObjectName(QStringLiteral("resume"));
-  resume_->setToolTip(tr("Continues a paused job, or queues a failed, cancelled or interrupted one again from its "
-                         "last checkpoint."));
+  resume_->setToolTip(
+      tr("Continues a paused job, or queues a failed, cancelled or interrupted one again from its "
+         "last checkpoint."));
   cancel_->setObjectName(QStringLiteral("cancel"));
   cancel_->setToolTip(tr("Stops the selected job within one step (a queued one leaves the queue)."));
   connect(pause_, &QPushButton::clicked, this, [this] { act(&JobRunner::pause); });

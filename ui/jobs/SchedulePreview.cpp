@@ -16,8 +16,9 @@ SchedulePreview::SchedulePreview(QWidget* parent)
   setObjectName(QStringLiteral("schedulePreview"));
   plot_->setObjectName(QStringLiteral("schedulePlot"));
   plot_->setMinimumHeight(160);
-  plot_->setToolTip(tr("τ (left axis) and α (right axis) at each optimizer step, as the distillation loss will "
-                       "use them."));
+  plot_->setToolTip(
+      tr("τ (left axis) and α (right axis) at each optimizer step, as the distillation loss will "
+         "use them."));
   plot_->addGraph(plot_->xAxis, plot_->yAxis);
   plot_->graph(0)->setName(tr("τ (temperature)"));
   plot_->graph(0)->setPen(QPen(QColor(0x1f, 0x77, 0xb4), 2));
