@@ -97,6 +97,12 @@ StudyItem itemById(const StudyStore& studies, qint64 study, qint64 item) {
   return {};
 }
 
+// With DISTILLERY_SCREENSHOTS=DIR set, saves the widget as DIR/name (for the README); otherwise does nothing.
+void screenshot(QWidget* w, const QString& name) {
+  const QString dir = qEnvironmentVariable("DISTILLERY_SCREENSHOTS");
+  if (!dir.isEmpty()) w->grab().save(dir + QLatin1Char('/') + name);
+}
+
 bool waitForResults(ResultsView* view) {
   if (!view->busy()) return true;
   QSignalSpy spy(view, &ResultsView::computed);
@@ -229,6 +235,7 @@ class TestGuiRating : public QObject {
     QCOMPARE(ratingOf(studies, rubric_, first, QStringLiteral("ann"))->comment, QStringLiteral("best, but terse"));
     QCOMPARE(view->currentIndex(), 1);
     QCOMPARE(view->progressText(), QStringLiteral("1 / 8"));
+    screenshot(panel, QStringLiteral("rating-rubric.png"));
     // Ctrl+Enter on an incomplete item stores nothing and says what is missing.
     const qint64 second = view->currentItemId();
     key(Qt::Key_3);
@@ -270,6 +277,7 @@ class TestGuiRating : public QObject {
     // bob: Left on every item is model a where a is on the left and model b where the sides are swapped.
     panel->setRater(QStringLiteral("bob"));
     int swappedSeen = 0;
+    screenshot(panel, QStringLiteral("rating-pairwise.png"));
     for (int i = 0; i < 4; ++i) {
       const qint64 item = view->currentItemId();
       const StudyItem it = itemById(studies, pairwise_, item);
@@ -368,6 +376,9 @@ class TestGuiRating : public QObject {
       QVERIFY(elo <= t->index(r, 7).data(Qt::UserRole).toDouble() + 1e-9);
     }
     QCOMPARE(panel->resultsView()->headToHeadTable()->rowCount(), 1);
+    panel->resultsView()->plot()->replot();
+    screenshot(panel, QStringLiteral("rating-results.png"));
+    screenshot(panel->resultsView()->plot(), QStringLiteral("rating-plot.png"));
     QVERIFY(!modelNameIn(visibleTexts(panel->resultsView())).isEmpty());
   }
 

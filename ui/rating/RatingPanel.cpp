@@ -76,12 +76,17 @@ RatingPanel::RatingPanel(QWidget* parent)
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setSelectionMode(QAbstractItemView::SingleSelection);
   table_->verticalHeader()->hide();
+  table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   table_->horizontalHeader()->setStretchLastSection(true);
+  table_->horizontalHeader()->setMaximumSectionSize(260);  // a long study name wraps instead of taking the row
+  table_->setWordWrap(true);
+  table_->setMinimumWidth(360);
   table_->setToolTip(tr("The workspace's studies; choose one to rate it or see its results."));
   split->addWidget(table_);
   tabs_->addTab(rater_, tr("&Rate"));
   tabs_->addTab(results_, tr("Res&ults"));
   split->addWidget(tabs_);
+  split->setStretchFactor(0, 2);
   split->setStretchFactor(1, 3);
   layout->addWidget(split, 1);
 

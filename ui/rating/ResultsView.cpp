@@ -71,9 +71,11 @@ ResultsView::ResultsView(QWidget* parent)
   auto* scores = new QSplitter(Qt::Vertical, tabs);
   scores->addWidget(tableOn(models_, QStringLiteral("modelsTable"), scores));
   plot_->setObjectName(QStringLiteral("intervalPlot"));
-  plot_->setMinimumHeight(180);
+  plot_->setMinimumHeight(220);
   plot_->setToolTip(tr("Each model's score with its bootstrap interval."));
   scores->addWidget(plot_);
+  scores->setStretchFactor(0, 1);
+  scores->setStretchFactor(1, 1);
   tabs->addTab(scores, tr("Models"));
   tabs->addTab(tableOn(headToHead_, QStringLiteral("headToHeadTable"), tabs), tr("Head to head"));
   tabs->addTab(tableOn(agreement_, QStringLiteral("agreementTable"), tabs), tr("Agreement"));
@@ -201,7 +203,7 @@ void ResultsView::showResults(const StudyResults& r) {
     models_->setTable({tr("Model"), tr("Wins"), tr("Ties"), tr("Losses"), tr("Both bad"), tr("Elo"), tr("Elo low"),
                        tr("Elo high"), tr("BT"), tr("BT low"), tr("BT high"), tr("Battles")},
                       std::move(rows), 1);
-    plotIntervals(names, value, low, high, tr("Bradley-Terry rating (Elo scale)"));
+    plotIntervals(names, value, low, high, tr("Bradley-Terry (Elo scale)"));
     std::vector<QVariantList> pairs;
     for (const PairTally& t : r.headToHead) pairs.push_back({t.model, t.opponent, t.wins, t.ties, t.losses, t.bothBad});
     headToHead_->setTable({tr("Model"), tr("Opponent"), tr("Wins"), tr("Ties"), tr("Losses"), tr("Both bad")},
