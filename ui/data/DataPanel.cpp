@@ -447,53 +447,45 @@ bool DataPanel::startStats() {
                });
 }
 
-bool DataPanel::startClean() {
+// Clean and dedup are both cleanFile() with other options (as `data clean` and `data dedup`); the output is
+// registered as a child of the input with the operation's settings and report.
+bool DataPanel::startCleanFile(const QString& label, const QString& suffix, const QString& operation,
+                               const CleanOptions& options) {
   QString path;
   qint64 id = 0;
   if (!checkSelected(&path, &id)) return false;
-  const QString out = outputPath(path, QStringLiteral(".clean.jsonl"));
-  return start(
-      tr("Cleaning %1…").arg(QFileInfo(path).fileName()),
-      [store = *store_, path, out](const std::atomic_bool& cancel, const std::function<void(double)>& progress) {
-        CleanOptions o;  // `data clean` without options: exact duplicates removed, near ones kept
-        o.dedup = DedupOptions{};
-        o.dedup.near = false;
-        o.read.progress = readProgress(cancel, progress);
-        QDir().mkpath(QFileInfo(out).absolutePath());
-        const CleanReport r = cleanFile(path, out, o);
-        QJsonObject report = r.toJson();
-        report.remove(QStringLiteral("seconds"));
-        QJsonObject settings = dedupSettings(o.dedup);
-        settings.insert(QStringLiteral("operation"), QStringLiteral("clean"));
-        settings.insert(QStringLiteral("strip_control"), o.stripControls);
-        settings.insert(QStringLiteral("drop_empty"), o.dropEmpty);
-        return QJsonObject{
-            {QStringLiteral("id"), registerDatasetFile(store, path, out, r.schema, r.kept, settings, report)}};
-      });
+  const QString out = outputPath(path, suffix);
+  return start(label.arg(QFileInfo(path).fileName()),
+               [store = *store_, path, out, operation, options](const std::atomic_bool& cancel,
+                                                                const std::function<void(double)>& progress) {
+                 CleanOptions o = options;
+                 o.read.progress = readProgress(cancel, progress);
+                 QDir().mkpath(QFileInfo(out).absolutePath());
+                 const CleanReport r = cleanFile(path, out, o);
+                 QJsonObject report = r.toJson();
+                 report.remove(QStringLiteral("seconds"));
+                 QJsonObject settings = dedupSettings(o.dedup);
+                 settings.insert(QStringLiteral("operation"), operation);
+                 settings.insert(QStringLiteral("strip_control"), o.stripControls);
+                 settings.insert(QStringLiteral("drop_empty"), o.dropEmpty);
+                 return QJsonObject{
+                     {QStringLiteral("id"), registerDatasetFile(store, path, out, r.schema, r.kept, settings, report)}};
+               });
+}
+
+bool DataPanel::startClean() {
+  CleanOptions o;  // `data clean` without options: empty rows, control characters and exact duplicates removed
+  o.dedup = DedupOptions{};
+  o.dedup.near = false;
+  return startCleanFile(tr("Cleaning %1…"), QStringLiteral(".clean.jsonl"), QStringLiteral("clean"), o);
 }
 
 bool DataPanel::startDedup() {
-  QString path;
-  qint64 id = 0;
-  if (!checkSelected(&path, &id)) return false;
-  const QString out = outputPath(path, QStringLiteral(".dedup.jsonl"));
-  return start(
-      tr("Deduplicating %1…").arg(QFileInfo(path).fileName()),
-      [store = *store_, path, out](const std::atomic_bool& cancel, const std::function<void(double)>& progress) {
-        CleanOptions o;  // as `data dedup`: rows verbatim, exact and near duplicates dropped
-        o.stripControls = false;
-        o.dropEmpty = false;
-        o.dedup = DedupOptions{};
-        o.read.progress = readProgress(cancel, progress);
-        QDir().mkpath(QFileInfo(out).absolutePath());
-        const CleanReport r = cleanFile(path, out, o);
-        QJsonObject report = r.toJson();
-        report.remove(QStringLiteral("seconds"));
-        QJsonObject settings = dedupSettings(o.dedup);
-        settings.insert(QStringLiteral("operation"), QStringLiteral("dedup"));
-        return QJsonObject{
-            {QStringLiteral("id"), registerDatasetFile(store, path, out, r.schema, r.kept, settings, report)}};
-      });
+  CleanOptions o;  // as `data dedup`: rows verbatim, exact and near duplicates dropped
+  o.stripControls = false;
+  o.dropEmpty = false;
+  o.dedup = DedupOptions{};
+  return startCleanFile(tr("Deduplicating %1…"), QStringLiteral(".dedup.jsonl"), QStringLiteral("dedup"), o);
 }
 
 bool DataPanel::startSplit() {

@@ -22,6 +22,10 @@ class QSpinBox;
 class QTableView;
 class QTimer;
 
+namespace distillery {
+struct CleanOptions;
+}
+
 namespace distillery::ui {
 
 class BackgroundTask;
@@ -75,6 +79,8 @@ class DataPanel : public WorkspacePanel {
   bool start(const QString& label,
              const std::function<QJsonObject(const std::atomic_bool&, const std::function<void(double)>&)>& work);
   bool checkSelected(QString* path, qint64* id);
+  bool startCleanFile(const QString& label, const QString& suffix, const QString& operation,
+                      const CleanOptions& options);
   QString outputPath(const QString& source, const QString& suffix) const;
   void selectionChanged();
   void showStats(const QJsonObject& stats);

@@ -36,12 +36,7 @@ LazyRowModel::~LazyRowModel() = default;
 bool LazyRowModel::open(const QString& path) {
   fetching_ = true;  // views (and QAbstractItemModelTester) ask for more inside the reset; the first chunk comes next
   beginResetModel();
-  reader_.reset();
-  rows_.clear();
-  lines_.clear();
-  columns_.clear();
-  error_.clear();
-  atEnd_ = true;
+  clear();
   path_ = path;
   try {
     reader_ = std::make_unique<RowReader>(path);  // bad rows skipped and counted, never thrown
@@ -58,6 +53,11 @@ bool LazyRowModel::open(const QString& path) {
 
 void LazyRowModel::close() {
   beginResetModel();
+  clear();
+  endResetModel();
+}
+
+void LazyRowModel::clear() {
   reader_.reset();
   rows_.clear();
   lines_.clear();
@@ -65,7 +65,6 @@ void LazyRowModel::close() {
   error_.clear();
   path_.clear();
   atEnd_ = true;
-  endResetModel();
 }
 
 QJsonObject LazyRowModel::report() const { return reader_ ? reader_->report() : QJsonObject(); }

@@ -42,6 +42,7 @@ class LazyRowModel : public QAbstractTableModel {
   void fetchMore(const QModelIndex& parent) override;
 
  private:
+  void clear();  // inside a reset
   int chunk_;
   QString path_;
   QString error_;
