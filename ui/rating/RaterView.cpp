@@ -280,7 +280,12 @@ void RaterView::showIndex(int index) {
 }
 
 void RaterView::showDone() {
-  const RaterProgress p = StudyStore(*store_).progress(study_->id, rater_);
+  RaterProgress p;
+  try {
+    p = StudyStore(*store_).progress(study_->id, rater_);
+  } catch (const Error& e) {
+    return showMessage(e.message());
+  }
   showMessage(p.rated == p.total ? tr("All %1 items rated. Thank you!").arg(p.total)
                                  : tr("No unrated item left after the skipped ones: %1 / %2 rated. Page Up goes back.")
                                        .arg(p.rated)
@@ -372,8 +377,13 @@ void RaterView::next() {
 void RaterView::moveOn() {
   const StudyStore studies(*store_);
   const int current = item_->index;
-  int n = studies.nextUnrated(study_->id, rater_, current + 1);
-  if (n < 0) n = studies.nextUnrated(study_->id, rater_, 0);  // wrap around to items skipped earlier
+  int n = -1;
+  try {
+    n = studies.nextUnrated(study_->id, rater_, current + 1);
+    if (n < 0) n = studies.nextUnrated(study_->id, rater_, 0);  // wrap around to items skipped earlier
+  } catch (const Error& e) {
+    return setStatus(e.message(), true);  // e.g. the database busy: stay on this item, nothing is lost
+  }
   if (n < 0 || n == current) return showDone();
   showIndex(n);
 }
@@ -385,7 +395,12 @@ void RaterView::setStatus(const QString& text, bool error) {
 
 void RaterView::updateProgress() {
   if (!store_ || !study_) return;
-  const RaterProgress p = StudyStore(*store_).progress(study_->id, rater_);
+  RaterProgress p;
+  try {
+    p = StudyStore(*store_).progress(study_->id, rater_);
+  } catch (const Error& e) {
+    return setStatus(e.message(), true);
+  }
   progress_->setText(QStringLiteral("%1 / %2").arg(p.rated).arg(p.total));
   progressBar_->setRange(0, std::max(1, p.total));
   progressBar_->setValue(p.rated);

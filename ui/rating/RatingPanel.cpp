@@ -137,7 +137,11 @@ void RatingPanel::studyChosen() {
 
 void RatingPanel::refreshStudies() {
   refreshing_ = true;
-  studies_->refresh();
+  try {
+    studies_->refresh();
+  } catch (const Error& e) {
+    setMessage(e.message(), true);  // the list keeps its old rows' values; the rating itself is stored
+  }
   const int row = current_ ? studies_->rowOf(current_->id) : -1;
   if (row >= 0) {
     table_->selectRow(row);

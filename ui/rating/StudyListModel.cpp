@@ -10,8 +10,10 @@ void StudyListModel::setStore(std::optional<Store> store) {
 }
 
 void StudyListModel::refresh() {
+  // Read first: a store error then leaves the model as it was instead of half reset.
+  std::vector<StudyInfo> studies = store_ ? StudyStore(*store_).list() : std::vector<StudyInfo>{};
   beginResetModel();
-  studies_ = store_ ? StudyStore(*store_).list() : std::vector<StudyInfo>{};
+  studies_ = std::move(studies);
   endResetModel();
 }
 
