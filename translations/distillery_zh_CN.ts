@@ -1176,6 +1176,153 @@ value %6</source>
     </message>
 </context>
 <context>
+    <name>distillery::ui::DistillSection</name>
+    <message>
+        <source>&amp;Loss:</source>
+        <translation>损失(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Divergence between teacher and student: forward_kl (Hinton), reverse_kl (MiniLLM) or jsd (generalised JSD with β).</source>
+        <translation>教师模型与学生模型之间的散度：forward_kl（Hinton）、reverse_kl（MiniLLM）或 jsd（带 β 的广义 JSD）。</translation>
+    </message>
+    <message>
+        <source>JSD &amp;β:</source>
+        <translation>JSD &amp;β：</translation>
+    </message>
+    <message>
+        <source>β of the generalised JSD, in [0, 1]; 0.5 is the symmetric JSD.</source>
+        <translation>广义 JSD 的 β，取值 [0, 1]；0.5 即对称 JSD。</translation>
+    </message>
+    <message>
+        <source>&amp;Temperature τ:</source>
+        <translation>温度 τ(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Softmax temperature (&gt; 0) when the τ schedule is constant; typical 1–4.</source>
+        <translation>τ 调度为 constant 时的 softmax 温度（&gt; 0）；通常为 1–4。</translation>
+    </message>
+    <message>
+        <source>&amp;Alpha α:</source>
+        <translation>Alpha α(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>Weight of the CE term in [0, 1] when the α schedule is constant; (1−α) weighs KD.</source>
+        <translation>α 调度为 constant 时 CE 项的权重，取值 [0, 1]；KD 项的权重为 (1−α)。</translation>
+    </message>
+    <message>
+        <source>τ schedule</source>
+        <translation>τ 调度</translation>
+    </message>
+    <message>
+        <source>α schedule</source>
+        <translation>α 调度</translation>
+    </message>
+    <message>
+        <source>Kind:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
+        <source>constant: the value above; linear/cosine: from start to end; stages: the run cut into equal parts, part k uses start + per stage·k.</source>
+        <translation>constant：使用上方的值；linear/cosine：从起始值变化到结束值；stages：将运行等分为若干阶段，第 k 阶段使用 起始值 + 每阶段增量·k。</translation>
+    </message>
+    <message>
+        <source>Start:</source>
+        <translation>起始值：</translation>
+    </message>
+    <message>
+        <source>Value at step 0 (and of the first stage).</source>
+        <translation>第 0 步（以及第一阶段）的值。</translation>
+    </message>
+    <message>
+        <source>End:</source>
+        <translation>结束值：</translation>
+    </message>
+    <message>
+        <source>linear/cosine: value at the last step.</source>
+        <translation>linear/cosine：最后一步的值。</translation>
+    </message>
+    <message>
+        <source>Stages:</source>
+        <translation>阶段数：</translation>
+    </message>
+    <message>
+        <source>stages: number of equal parts of the run; typical 2–5.</source>
+        <translation>stages：将运行等分的阶段数；通常为 2–5。</translation>
+    </message>
+    <message>
+        <source>Per stage:</source>
+        <translation>每阶段增量：</translation>
+    </message>
+    <message>
+        <source>stages: added at each stage (τ: e.g. −0.8, α: e.g. +0.15).</source>
+        <translation>stages：每个阶段增加的值（τ：例如 −0.8，α：例如 +0.15）。</translation>
+    </message>
+    <message>
+        <source>&amp;Feature weight:</source>
+        <translation>特征权重(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>Weight of the hidden-state alignment loss (0: off); typical 0.01–1.</source>
+        <translation>隐藏状态对齐损失的权重（0：关闭）；通常为 0.01–1。</translation>
+    </message>
+    <message>
+        <source>Feature l&amp;oss:</source>
+        <translation>特征损失(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>How student and teacher hidden states are compared.</source>
+        <translation>学生模型与教师模型隐藏状态的比较方式。</translation>
+    </message>
+    <message>
+        <source>Feature la&amp;yers:</source>
+        <translation>特征层(&amp;Y)：</translation>
+    </message>
+    <message>
+        <source>Comma-separated student hidden_states indices to align; empty: every layer, mapped uniformly onto the teacher&apos;s.</source>
+        <translation>要对齐的学生模型 hidden_states 索引，以逗号分隔；留空：所有层，均匀映射到教师模型的层上。</translation>
+    </message>
+    <message>
+        <source>&amp;Chunk tokens:</source>
+        <translation>分块词元数(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>Tokens per chunk of the fused KD loss; lower it when memory runs out. Typical 256–4096.</source>
+        <translation>融合 KD 损失每个分块的词元数；内存不足时请调低。通常为 256–4096。</translation>
+    </message>
+    <message>
+        <source>Main teacher &amp;weight:</source>
+        <translation>主教师模型权重(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>The main teacher&apos;s weight in the mix of soft targets (weights are normalised).</source>
+        <translation>主教师模型在混合软目标中的权重（权重会归一化）。</translation>
+    </message>
+    <message>
+        <source>Model folder</source>
+        <translation>模型文件夹</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>Further teachers whose soft targets are mixed with the main teacher&apos;s (same tokenizer); weight &gt; 0, typical 0.5–1.</source>
+        <translation>其他教师模型，其软目标与主教师模型的软目标混合（须使用相同分词器）；权重 &gt; 0，通常为 0.5–1。</translation>
+    </message>
+    <message>
+        <source>E&amp;xtra teachers:</source>
+        <translation>额外教师模型(&amp;X)：</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a layer index</source>
+        <translation>“%1”不是有效的层索引</translation>
+    </message>
+    <message>
+        <source>row %1: the weight is not a number</source>
+        <translation>第 %1 行：权重不是数字</translation>
+    </message>
+</context>
+<context>
     <name>distillery::ui::EvaluationPanel</name>
     <message>
         <source>Only where the models disagree</source>
@@ -1556,142 +1703,6 @@ value %6</source>
         <translation>蒸馏(&amp;S)</translation>
     </message>
     <message>
-        <source>&amp;Loss:</source>
-        <translation>损失(&amp;L)：</translation>
-    </message>
-    <message>
-        <source>Divergence between teacher and student: forward_kl (Hinton), reverse_kl (MiniLLM) or jsd (generalised JSD with β).</source>
-        <translation>教师模型与学生模型之间的散度：forward_kl（Hinton）、reverse_kl（MiniLLM）或 jsd（带 β 的广义 JSD）。</translation>
-    </message>
-    <message>
-        <source>JSD &amp;β:</source>
-        <translation>JSD &amp;β：</translation>
-    </message>
-    <message>
-        <source>β of the generalised JSD, in [0, 1]; 0.5 is the symmetric JSD.</source>
-        <translation>广义 JSD 的 β，取值 [0, 1]；0.5 即对称 JSD。</translation>
-    </message>
-    <message>
-        <source>&amp;Temperature τ:</source>
-        <translation>温度 τ(&amp;T)：</translation>
-    </message>
-    <message>
-        <source>Softmax temperature (&gt; 0) when the τ schedule is constant; typical 1–4.</source>
-        <translation>τ 调度为 constant 时的 softmax 温度（&gt; 0）；通常为 1–4。</translation>
-    </message>
-    <message>
-        <source>&amp;Alpha α:</source>
-        <translation>Alpha α(&amp;A)：</translation>
-    </message>
-    <message>
-        <source>Weight of the CE term in [0, 1] when the α schedule is constant; (1−α) weighs KD.</source>
-        <translation>α 调度为 constant 时 CE 项的权重，取值 [0, 1]；KD 项的权重为 (1−α)。</translation>
-    </message>
-    <message>
-        <source>τ schedule</source>
-        <translation>τ 调度</translation>
-    </message>
-    <message>
-        <source>α schedule</source>
-        <translation>α 调度</translation>
-    </message>
-    <message>
-        <source>Kind:</source>
-        <translation>类型：</translation>
-    </message>
-    <message>
-        <source>constant: the value above; linear/cosine: from start to end; stages: the run cut into equal parts, part k uses start + per stage·k.</source>
-        <translation>constant：使用上方的值；linear/cosine：从起始值变化到结束值；stages：将运行等分为若干阶段，第 k 阶段使用 起始值 + 每阶段增量·k。</translation>
-    </message>
-    <message>
-        <source>Start:</source>
-        <translation>起始值：</translation>
-    </message>
-    <message>
-        <source>Value at step 0 (and of the first stage).</source>
-        <translation>第 0 步（以及第一阶段）的值。</translation>
-    </message>
-    <message>
-        <source>End:</source>
-        <translation>结束值：</translation>
-    </message>
-    <message>
-        <source>linear/cosine: value at the last step.</source>
-        <translation>linear/cosine：最后一步的值。</translation>
-    </message>
-    <message>
-        <source>Stages:</source>
-        <translation>阶段数：</translation>
-    </message>
-    <message>
-        <source>stages: number of equal parts of the run; typical 2–5.</source>
-        <translation>stages：将运行等分的阶段数；通常为 2–5。</translation>
-    </message>
-    <message>
-        <source>Per stage:</source>
-        <translation>每阶段增量：</translation>
-    </message>
-    <message>
-        <source>stages: added at each stage (τ: e.g. −0.8, α: e.g. +0.15).</source>
-        <translation>stages：每个阶段增加的值（τ：例如 −0.8，α：例如 +0.15）。</translation>
-    </message>
-    <message>
-        <source>&amp;Feature weight:</source>
-        <translation>特征权重(&amp;F)：</translation>
-    </message>
-    <message>
-        <source>Weight of the hidden-state alignment loss (0: off); typical 0.01–1.</source>
-        <translation>隐藏状态对齐损失的权重（0：关闭）；通常为 0.01–1。</translation>
-    </message>
-    <message>
-        <source>Feature l&amp;oss:</source>
-        <translation>特征损失(&amp;O)：</translation>
-    </message>
-    <message>
-        <source>How student and teacher hidden states are compared.</source>
-        <translation>学生模型与教师模型隐藏状态的比较方式。</translation>
-    </message>
-    <message>
-        <source>Feature la&amp;yers:</source>
-        <translation>特征层(&amp;Y)：</translation>
-    </message>
-    <message>
-        <source>Comma-separated student hidden_states indices to align; empty: every layer, mapped uniformly onto the teacher&apos;s.</source>
-        <translation>要对齐的学生模型 hidden_states 索引，以逗号分隔；留空：所有层，均匀映射到教师模型的层上。</translation>
-    </message>
-    <message>
-        <source>&amp;Chunk tokens:</source>
-        <translation>分块词元数(&amp;C)：</translation>
-    </message>
-    <message>
-        <source>Tokens per chunk of the fused KD loss; lower it when memory runs out. Typical 256–4096.</source>
-        <translation>融合 KD 损失每个分块的词元数；内存不足时请调低。通常为 256–4096。</translation>
-    </message>
-    <message>
-        <source>Main teacher &amp;weight:</source>
-        <translation>主教师模型权重(&amp;W)：</translation>
-    </message>
-    <message>
-        <source>The main teacher&apos;s weight in the mix of soft targets (weights are normalised).</source>
-        <translation>主教师模型在混合软目标中的权重（权重会归一化）。</translation>
-    </message>
-    <message>
-        <source>Model folder</source>
-        <translation>模型文件夹</translation>
-    </message>
-    <message>
-        <source>Weight</source>
-        <translation>权重</translation>
-    </message>
-    <message>
-        <source>Further teachers whose soft targets are mixed with the main teacher&apos;s (same tokenizer); weight &gt; 0, typical 0.5–1.</source>
-        <translation>其他教师模型，其软目标与主教师模型的软目标混合（须使用相同分词器）；权重 &gt; 0，通常为 0.5–1。</translation>
-    </message>
-    <message>
-        <source>E&amp;xtra teachers:</source>
-        <translation>额外教师模型(&amp;X)：</translation>
-    </message>
-    <message>
         <source>S&amp;weep</source>
         <translation>超参数搜索(&amp;W)</translation>
     </message>
@@ -1808,14 +1819,6 @@ value %6</source>
     <message>
         <source>sweep base</source>
         <translation>搜索基础任务</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; is not a layer index</source>
-        <translation>“%1”不是有效的层索引</translation>
-    </message>
-    <message>
-        <source>row %1: the weight is not a number</source>
-        <translation>第 %1 行：权重不是数字</translation>
     </message>
     <message>
         <source>row %1: &quot;%2&quot; is not a number</source>
@@ -3756,6 +3759,153 @@ value %6</source>
     </message>
 </context>
 <context>
+    <name>DistillSection</name>
+    <message>
+        <source>&amp;Loss:</source>
+        <translation>损失(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Divergence between teacher and student: forward_kl (Hinton), reverse_kl (MiniLLM) or jsd (generalised JSD with β).</source>
+        <translation>教师模型与学生模型之间的散度：forward_kl（Hinton）、reverse_kl（MiniLLM）或 jsd（带 β 的广义 JSD）。</translation>
+    </message>
+    <message>
+        <source>JSD &amp;β:</source>
+        <translation>JSD &amp;β：</translation>
+    </message>
+    <message>
+        <source>β of the generalised JSD, in [0, 1]; 0.5 is the symmetric JSD.</source>
+        <translation>广义 JSD 的 β，取值 [0, 1]；0.5 即对称 JSD。</translation>
+    </message>
+    <message>
+        <source>&amp;Temperature τ:</source>
+        <translation>温度 τ(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Softmax temperature (&gt; 0) when the τ schedule is constant; typical 1–4.</source>
+        <translation>τ 调度为 constant 时的 softmax 温度（&gt; 0）；通常为 1–4。</translation>
+    </message>
+    <message>
+        <source>&amp;Alpha α:</source>
+        <translation>Alpha α(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>Weight of the CE term in [0, 1] when the α schedule is constant; (1−α) weighs KD.</source>
+        <translation>α 调度为 constant 时 CE 项的权重，取值 [0, 1]；KD 项的权重为 (1−α)。</translation>
+    </message>
+    <message>
+        <source>τ schedule</source>
+        <translation>τ 调度</translation>
+    </message>
+    <message>
+        <source>α schedule</source>
+        <translation>α 调度</translation>
+    </message>
+    <message>
+        <source>Kind:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
+        <source>constant: the value above; linear/cosine: from start to end; stages: the run cut into equal parts, part k uses start + per stage·k.</source>
+        <translation>constant：使用上方的值；linear/cosine：从起始值变化到结束值；stages：将运行等分为若干阶段，第 k 阶段使用 起始值 + 每阶段增量·k。</translation>
+    </message>
+    <message>
+        <source>Start:</source>
+        <translation>起始值：</translation>
+    </message>
+    <message>
+        <source>Value at step 0 (and of the first stage).</source>
+        <translation>第 0 步（以及第一阶段）的值。</translation>
+    </message>
+    <message>
+        <source>End:</source>
+        <translation>结束值：</translation>
+    </message>
+    <message>
+        <source>linear/cosine: value at the last step.</source>
+        <translation>linear/cosine：最后一步的值。</translation>
+    </message>
+    <message>
+        <source>Stages:</source>
+        <translation>阶段数：</translation>
+    </message>
+    <message>
+        <source>stages: number of equal parts of the run; typical 2–5.</source>
+        <translation>stages：将运行等分的阶段数；通常为 2–5。</translation>
+    </message>
+    <message>
+        <source>Per stage:</source>
+        <translation>每阶段增量：</translation>
+    </message>
+    <message>
+        <source>stages: added at each stage (τ: e.g. −0.8, α: e.g. +0.15).</source>
+        <translation>stages：每个阶段增加的值（τ：例如 −0.8，α：例如 +0.15）。</translation>
+    </message>
+    <message>
+        <source>&amp;Feature weight:</source>
+        <translation>特征权重(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>Weight of the hidden-state alignment loss (0: off); typical 0.01–1.</source>
+        <translation>隐藏状态对齐损失的权重（0：关闭）；通常为 0.01–1。</translation>
+    </message>
+    <message>
+        <source>Feature l&amp;oss:</source>
+        <translation>特征损失(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>How student and teacher hidden states are compared.</source>
+        <translation>学生模型与教师模型隐藏状态的比较方式。</translation>
+    </message>
+    <message>
+        <source>Feature la&amp;yers:</source>
+        <translation>特征层(&amp;Y)：</translation>
+    </message>
+    <message>
+        <source>Comma-separated student hidden_states indices to align; empty: every layer, mapped uniformly onto the teacher&apos;s.</source>
+        <translation>要对齐的学生模型 hidden_states 索引，以逗号分隔；留空：所有层，均匀映射到教师模型的层上。</translation>
+    </message>
+    <message>
+        <source>&amp;Chunk tokens:</source>
+        <translation>分块词元数(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>Tokens per chunk of the fused KD loss; lower it when memory runs out. Typical 256–4096.</source>
+        <translation>融合 KD 损失每个分块的词元数；内存不足时请调低。通常为 256–4096。</translation>
+    </message>
+    <message>
+        <source>Main teacher &amp;weight:</source>
+        <translation>主教师模型权重(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>The main teacher&apos;s weight in the mix of soft targets (weights are normalised).</source>
+        <translation>主教师模型在混合软目标中的权重（权重会归一化）。</translation>
+    </message>
+    <message>
+        <source>Model folder</source>
+        <translation>模型文件夹</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>Further teachers whose soft targets are mixed with the main teacher&apos;s (same tokenizer); weight &gt; 0, typical 0.5–1.</source>
+        <translation>其他教师模型，其软目标与主教师模型的软目标混合（须使用相同分词器）；权重 &gt; 0，通常为 0.5–1。</translation>
+    </message>
+    <message>
+        <source>E&amp;xtra teachers:</source>
+        <translation>额外教师模型(&amp;X)：</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a layer index</source>
+        <translation>“%1”不是有效的层索引</translation>
+    </message>
+    <message>
+        <source>row %1: the weight is not a number</source>
+        <translation>第 %1 行：权重不是数字</translation>
+    </message>
+</context>
+<context>
     <name>EvaluationPanel</name>
     <message>
         <source>Only where the models disagree</source>
@@ -4136,142 +4286,6 @@ value %6</source>
         <translation>蒸馏(&amp;S)</translation>
     </message>
     <message>
-        <source>&amp;Loss:</source>
-        <translation>损失(&amp;L)：</translation>
-    </message>
-    <message>
-        <source>Divergence between teacher and student: forward_kl (Hinton), reverse_kl (MiniLLM) or jsd (generalised JSD with β).</source>
-        <translation>教师模型与学生模型之间的散度：forward_kl（Hinton）、reverse_kl（MiniLLM）或 jsd（带 β 的广义 JSD）。</translation>
-    </message>
-    <message>
-        <source>JSD &amp;β:</source>
-        <translation>JSD &amp;β：</translation>
-    </message>
-    <message>
-        <source>β of the generalised JSD, in [0, 1]; 0.5 is the symmetric JSD.</source>
-        <translation>广义 JSD 的 β，取值 [0, 1]；0.5 即对称 JSD。</translation>
-    </message>
-    <message>
-        <source>&amp;Temperature τ:</source>
-        <translation>温度 τ(&amp;T)：</translation>
-    </message>
-    <message>
-        <source>Softmax temperature (&gt; 0) when the τ schedule is constant; typical 1–4.</source>
-        <translation>τ 调度为 constant 时的 softmax 温度（&gt; 0）；通常为 1–4。</translation>
-    </message>
-    <message>
-        <source>&amp;Alpha α:</source>
-        <translation>Alpha α(&amp;A)：</translation>
-    </message>
-    <message>
-        <source>Weight of the CE term in [0, 1] when the α schedule is constant; (1−α) weighs KD.</source>
-        <translation>α 调度为 constant 时 CE 项的权重，取值 [0, 1]；KD 项的权重为 (1−α)。</translation>
-    </message>
-    <message>
-        <source>τ schedule</source>
-        <translation>τ 调度</translation>
-    </message>
-    <message>
-        <source>α schedule</source>
-        <translation>α 调度</translation>
-    </message>
-    <message>
-        <source>Kind:</source>
-        <translation>类型：</translation>
-    </message>
-    <message>
-        <source>constant: the value above; linear/cosine: from start to end; stages: the run cut into equal parts, part k uses start + per stage·k.</source>
-        <translation>constant：使用上方的值；linear/cosine：从起始值变化到结束值；stages：将运行等分为若干阶段，第 k 阶段使用 起始值 + 每阶段增量·k。</translation>
-    </message>
-    <message>
-        <source>Start:</source>
-        <translation>起始值：</translation>
-    </message>
-    <message>
-        <source>Value at step 0 (and of the first stage).</source>
-        <translation>第 0 步（以及第一阶段）的值。</translation>
-    </message>
-    <message>
-        <source>End:</source>
-        <translation>结束值：</translation>
-    </message>
-    <message>
-        <source>linear/cosine: value at the last step.</source>
-        <translation>linear/cosine：最后一步的值。</translation>
-    </message>
-    <message>
-        <source>Stages:</source>
-        <translation>阶段数：</translation>
-    </message>
-    <message>
-        <source>stages: number of equal parts of the run; typical 2–5.</source>
-        <translation>stages：将运行等分的阶段数；通常为 2–5。</translation>
-    </message>
-    <message>
-        <source>Per stage:</source>
-        <translation>每阶段增量：</translation>
-    </message>
-    <message>
-        <source>stages: added at each stage (τ: e.g. −0.8, α: e.g. +0.15).</source>
-        <translation>stages：每个阶段增加的值（τ：例如 −0.8，α：例如 +0.15）。</translation>
-    </message>
-    <message>
-        <source>&amp;Feature weight:</source>
-        <translation>特征权重(&amp;F)：</translation>
-    </message>
-    <message>
-        <source>Weight of the hidden-state alignment loss (0: off); typical 0.01–1.</source>
-        <translation>隐藏状态对齐损失的权重（0：关闭）；通常为 0.01–1。</translation>
-    </message>
-    <message>
-        <source>Feature l&amp;oss:</source>
-        <translation>特征损失(&amp;O)：</translation>
-    </message>
-    <message>
-        <source>How student and teacher hidden states are compared.</source>
-        <translation>学生模型与教师模型隐藏状态的比较方式。</translation>
-    </message>
-    <message>
-        <source>Feature la&amp;yers:</source>
-        <translation>特征层(&amp;Y)：</translation>
-    </message>
-    <message>
-        <source>Comma-separated student hidden_states indices to align; empty: every layer, mapped uniformly onto the teacher&apos;s.</source>
-        <translation>要对齐的学生模型 hidden_states 索引，以逗号分隔；留空：所有层，均匀映射到教师模型的层上。</translation>
-    </message>
-    <message>
-        <source>&amp;Chunk tokens:</source>
-        <translation>分块词元数(&amp;C)：</translation>
-    </message>
-    <message>
-        <source>Tokens per chunk of the fused KD loss; lower it when memory runs out. Typical 256–4096.</source>
-        <translation>融合 KD 损失每个分块的词元数；内存不足时请调低。通常为 256–4096。</translation>
-    </message>
-    <message>
-        <source>Main teacher &amp;weight:</source>
-        <translation>主教师模型权重(&amp;W)：</translation>
-    </message>
-    <message>
-        <source>The main teacher&apos;s weight in the mix of soft targets (weights are normalised).</source>
-        <translation>主教师模型在混合软目标中的权重（权重会归一化）。</translation>
-    </message>
-    <message>
-        <source>Model folder</source>
-        <translation>模型文件夹</translation>
-    </message>
-    <message>
-        <source>Weight</source>
-        <translation>权重</translation>
-    </message>
-    <message>
-        <source>Further teachers whose soft targets are mixed with the main teacher&apos;s (same tokenizer); weight &gt; 0, typical 0.5–1.</source>
-        <translation>其他教师模型，其软目标与主教师模型的软目标混合（须使用相同分词器）；权重 &gt; 0，通常为 0.5–1。</translation>
-    </message>
-    <message>
-        <source>E&amp;xtra teachers:</source>
-        <translation>额外教师模型(&amp;X)：</translation>
-    </message>
-    <message>
         <source>S&amp;weep</source>
         <translation>超参数搜索(&amp;W)</translation>
     </message>
@@ -4388,14 +4402,6 @@ value %6</source>
     <message>
         <source>sweep base</source>
         <translation>搜索基础任务</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; is not a layer index</source>
-        <translation>“%1”不是有效的层索引</translation>
-    </message>
-    <message>
-        <source>row %1: the weight is not a number</source>
-        <translation>第 %1 行：权重不是数字</translation>
     </message>
     <message>
         <source>row %1: &quot;%2&quot; is not a number</source>
