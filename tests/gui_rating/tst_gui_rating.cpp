@@ -3,6 +3,8 @@
 // mapped to the right model; two raters; blinding of every text under the panel until the reveal; results tables
 // and the study list through QAbstractItemModelTester; a bad import stores nothing.
 #include "Fixtures.h"
+#include "eval/EvalStore.h"
+#include "jobs/JobStore.h"
 #include "plot/QCustomPlot.h"
 #include "rating/CreateStudyDialog.h"
 #include "rating/RaterView.h"
@@ -11,8 +13,6 @@
 #include "rating/ResultsView.h"
 #include "rating/StudyListModel.h"
 #include "shell/Panels.h"
-#include "eval/EvalStore.h"
-#include "jobs/JobStore.h"
 #include "store/StudyStore.h"
 #include "store/Workspace.h"
 
@@ -181,7 +181,8 @@ class TestGuiRating : public QObject {
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setStore(ws_->store());
     QCOMPARE(model.rowCount(), 2);
-    QCOMPARE(model.index(0, StudyListModel::Name).data().toString(), QStringLiteral("answers compared"));  // newest first
+    QCOMPARE(model.index(0, StudyListModel::Name).data().toString(),
+             QStringLiteral("answers compared"));  // newest first
     QCOMPARE(model.index(0, StudyListModel::Items).data().toInt(), 4);
     QCOMPARE(model.index(1, StudyListModel::Kind).data().toString(), QStringLiteral("rubric"));
     QCOMPARE(model.index(1, StudyListModel::Models).data().toString(), QStringLiteral("2 model(s), hidden"));
@@ -221,8 +222,8 @@ class TestGuiRating : public QObject {
     key(Qt::Key_1);
     std::optional<StoredRating> saved = ratingOf(studies, rubric_, first, QStringLiteral("ann"));
     QVERIFY(saved);  // stored the moment every criterion had a score
-    const RubricScores expected = {{QStringLiteral("relevance"), 2}, {QStringLiteral("accuracy"), 2},
-                                   {QStringLiteral("readability"), 1}};
+    const RubricScores expected = {
+        {QStringLiteral("relevance"), 2}, {QStringLiteral("accuracy"), 2}, {QStringLiteral("readability"), 1}};
     QCOMPARE(saved->scores, expected);
     // Alt+1 jumps back to the first criterion (its label's mnemonic).
     key(Qt::Key_1, Qt::AltModifier);
@@ -313,11 +314,11 @@ class TestGuiRating : public QObject {
     // Every results table checked by the model tester while it is filled.
     ResultsView* results = panel->resultsView();
     std::vector<std::unique_ptr<QAbstractItemModelTester>> testers;
-    for (QAbstractItemModel* m : std::initializer_list<QAbstractItemModel*>{
-             results->modelsTable(), results->headToHeadTable(), results->agreementTable(),
-             results->correlationTable()})
-      testers.push_back(std::make_unique<QAbstractItemModelTester>(
-          m, QAbstractItemModelTester::FailureReportingMode::QtTest));
+    for (QAbstractItemModel* m :
+         std::initializer_list<QAbstractItemModel*>{results->modelsTable(), results->headToHeadTable(),
+                                                    results->agreementTable(), results->correlationTable()})
+      testers.push_back(
+          std::make_unique<QAbstractItemModelTester>(m, QAbstractItemModelTester::FailureReportingMode::QtTest));
     panel->raterView()->previous();  // an item on screen (ann has rated all)
     QVERIFY(panel->raterView()->currentItemId() > 0);
     panel->showResults();
@@ -413,8 +414,9 @@ class TestGuiRating : public QObject {
   // A rubric study from an evaluation job's stored outputs: human totals equal to each sample's "bleu" give a rank
   // correlation of exactly 1.
   void evalJobStudyCorrelatesWithMetrics() {
-    ws_->store().exec(QStringLiteral("INSERT INTO jobs (kind, name, config_json, status, created_at) "
-                                     "VALUES ('eval', 'side by side', '{}', 'succeeded', 'now')"));
+    ws_->store().exec(
+        QStringLiteral("INSERT INTO jobs (kind, name, config_json, status, created_at) "
+                       "VALUES ('eval', 'side by side', '{}', 'succeeded', 'now')"));
     qint64 job = 0;
     for (const JobRow& j : JobStore(ws_->store()).list())
       if (j.kind == QLatin1String("eval")) job = j.id;
@@ -424,8 +426,10 @@ class TestGuiRating : public QObject {
                                         std::pair{QStringLiteral("delta-model"), std::vector<double>{3, 2, 1, 0}}}) {
       const qint64 e = evals.addEvaluation(job, label, 0);
       for (int i = 0; i < 4; ++i)
-        evals.addSample(e, {.index = i, .input = QStringLiteral("question %1").arg(i),
-                            .output = label + QStringLiteral(" says %1").arg(i), .reference = QStringLiteral("r"),
+        evals.addSample(e, {.index = i,
+                            .input = QStringLiteral("question %1").arg(i),
+                            .output = label + QStringLiteral(" says %1").arg(i),
+                            .reference = QStringLiteral("r"),
                             .scores = {{QStringLiteral("bleu"), values[size_t(i)]}}});
       bleu[e] = values;
     }

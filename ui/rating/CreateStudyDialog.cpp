@@ -1,8 +1,8 @@
 #include "rating/CreateStudyDialog.h"
 
 #include "common/Error.h"
-#include "jobs/JobStore.h"
 #include "eval/EvalStore.h"
+#include "jobs/JobStore.h"
 #include "store/StudySources.h"
 
 #include <QtWidgets/QCheckBox>
@@ -54,8 +54,9 @@ CreateStudyDialog::CreateStudyDialog(const Store& store, QWidget* parent)
   kind_->setObjectName(QStringLiteral("studyKind"));
   kind_->addItem(tr("Rubric: score each output"), int(StudyKind::Rubric));
   kind_->addItem(tr("Pairwise: blind A/B between two outputs"), int(StudyKind::Pairwise));
-  kind_->setToolTip(tr("Rubric: each output scored per criterion. Pairwise: two models' outputs side by side, sides "
-                       "shuffled, the rater picks the better one."));
+  kind_->setToolTip(
+      tr("Rubric: each output scored per criterion. Pairwise: two models' outputs side by side, sides "
+         "shuffled, the rater picks the better one."));
   form->addRow(tr("&Kind:"), kind_);
 
   auto* fileRow = new QHBoxLayout;
@@ -69,8 +70,9 @@ CreateStudyDialog::CreateStudyDialog(const Store& store, QWidget* parent)
   fromFile_->setToolTip(tr("Items from a file of prompts with several models' outputs."));
   form->addRow(fromFile_, fileRow);
   job_->setObjectName(QStringLiteral("sourceJob"));
-  job_->setToolTip(tr("The outputs an evaluation job stored, one evaluation per model; keeps the link to the "
-                      "per-sample metrics for the correlation."));
+  job_->setToolTip(
+      tr("The outputs an evaluation job stored, one evaluation per model; keeps the link to the "
+         "per-sample metrics for the correlation."));
   fromJob_->setToolTip(job_->toolTip());
   for (const JobRow& j : JobStore(store_).list()) {
     if (j.kind != QLatin1String("eval")) continue;
@@ -86,14 +88,16 @@ CreateStudyDialog::CreateStudyDialog(const Store& store, QWidget* parent)
   form->addRow(tr("&Models:"), models_);
   samples_->setRange(0, 1000000);
   samples_->setSpecialValueText(tr("all"));
-  samples_->setToolTip(tr("Evaluation jobs: at most this many samples, a seeded random choice (0: all; typical "
-                          "30–200 for one sitting)."));
+  samples_->setToolTip(
+      tr("Evaluation jobs: at most this many samples, a seeded random choice (0: all; typical "
+         "30–200 for one sitting)."));
   form->addRow(tr("&Samples:"), samples_);
   auto* seedRow = new QHBoxLayout;
   seed_->setRange(0, std::numeric_limits<int>::max());
   seed_->setEnabled(false);
-  seed_->setToolTip(tr("Seed of the item order and the A/B sides (any whole number); the same seed gives the same "
-                       "study."));
+  seed_->setToolTip(
+      tr("Seed of the item order and the A/B sides (any whole number); the same seed gives the same "
+         "study."));
   fixedSeed_->setToolTip(tr("Off: a random seed, stored with the study."));
   seedRow->addWidget(fixedSeed_);
   seedRow->addWidget(seed_, 1);
@@ -107,8 +111,9 @@ CreateStudyDialog::CreateStudyDialog(const Store& store, QWidget* parent)
   criteria_->setHorizontalHeaderLabels({tr("Criterion"), tr("Weight")});
   criteria_->horizontalHeader()->setStretchLastSection(true);
   criteria_->verticalHeader()->hide();
-  criteria_->setToolTip(tr("Criteria and weights (any non-negative numbers; divided by their sum). Default: relevance "
-                           "0.4, accuracy 0.3, readability 0.3."));
+  criteria_->setToolTip(
+      tr("Criteria and weights (any non-negative numbers; divided by their sum). Default: relevance "
+         "0.4, accuracy 0.3, readability 0.3."));
   for (const Criterion& c : Rubric::seed().criteria) addCriterion(c.name, c.weight);
   rubricLayout->addWidget(criteria_);
   auto* rubricButtons = new QHBoxLayout;
@@ -212,8 +217,7 @@ void CreateStudyDialog::accept() {
         const QString weightText = criteria_->item(row, 1) ? criteria_->item(row, 1)->text().trimmed() : QString();
         bool ok = false;
         const double weight = weightText.toDouble(&ok);
-        if (!ok)
-          throw FormatError(tr("criterion %1").arg(row + 1), tr("weight"), weightText, tr("must be a number"));
+        if (!ok) throw FormatError(tr("criterion %1").arg(row + 1), tr("weight"), weightText, tr("must be a number"));
         rubric.criteria.push_back({name, weight});
       }
       spec.rubric = rubric.normalised(tr("rubric"));
@@ -231,8 +235,8 @@ void CreateStudyDialog::accept() {
       source = itemsFromJsonl(file_->text().trimmed(), spec.kind, options);
     } else {
       if (job_->currentIndex() < 0) throw FormatError({}, tr("job"), QString(), tr("choose an evaluation job"));
-      source = itemsFromEvaluations(store_, evaluationsOfJob(store_, job_->currentData().toLongLong()), spec.kind,
-                                    options);
+      source =
+          itemsFromEvaluations(store_, evaluationsOfJob(store_, job_->currentData().toLongLong()), spec.kind, options);
     }
     spec.source = source.source;
     created_ = StudyStore(store_).create(spec, source.items);

@@ -275,8 +275,10 @@ void RaterView::showIndex(int index) {
   setStatus(saved ? tr("Already rated; changes are saved as you make them.") : QString());
   updateProgress();
   pages_->setCurrentIndex(1);
-  if (!criteria_.empty()) criteria_.front()->setFocus(Qt::OtherFocusReason);
-  else setFocus(Qt::OtherFocusReason);
+  if (!criteria_.empty())
+    criteria_.front()->setFocus(Qt::OtherFocusReason);
+  else
+    setFocus(Qt::OtherFocusReason);
 }
 
 void RaterView::showDone() {
@@ -303,8 +305,10 @@ bool RaterView::complete() const {
 
 RaterRating RaterView::ratingShown() const {
   RaterRating r;
-  if (study_->kind == StudyKind::Rubric) r.scores = scores_;
-  else r.choice = choice_;
+  if (study_->kind == StudyKind::Rubric)
+    r.scores = scores_;
+  else
+    r.choice = choice_;
   r.comment = comment_->toPlainText().trimmed();
   return r;
 }
@@ -316,9 +320,9 @@ bool RaterView::saveCurrent(bool reportIncomplete) {
       QStringList missing;
       for (const Criterion& c : study_->rubric.criteria)
         if (!scores_.contains(c.name)) missing << c.name;
-      setStatus(study_->kind == StudyKind::Pairwise ? tr("Choose A, B, tie or both bad first.")
-                                                    : tr("Score every criterion first (missing: %1).")
-                                                          .arg(missing.join(QStringLiteral(", "))),
+      setStatus(study_->kind == StudyKind::Pairwise
+                    ? tr("Choose A, B, tie or both bad first.")
+                    : tr("Score every criterion first (missing: %1).").arg(missing.join(QStringLiteral(", "))),
                 true);
     }
     return false;
@@ -339,8 +343,7 @@ bool RaterView::saveCurrent(bool reportIncomplete) {
 }
 
 void RaterView::keepCommentIfChanged() {
-  if (item_ && store_ && study_ && complete() && comment_->toPlainText().trimmed() != savedComment_)
-    saveCurrent(false);
+  if (item_ && store_ && study_ && complete() && comment_->toPlainText().trimmed() != savedComment_) saveCurrent(false);
 }
 
 void RaterView::choose(ScreenChoice choice) {
@@ -364,8 +367,10 @@ void RaterView::saveAndNext() {
 void RaterView::previous() {
   if (!store_ || !study_ || rater_.isEmpty()) return;
   keepCommentIfChanged();
-  if (item_ && item_->index > 0) showIndex(item_->index - 1);
-  else if (!item_ && study_->items > 0) showIndex(study_->items - 1);  // from the done page: the last item
+  if (item_ && item_->index > 0)
+    showIndex(item_->index - 1);
+  else if (!item_ && study_->items > 0)
+    showIndex(study_->items - 1);  // from the done page: the last item
 }
 
 void RaterView::next() {
@@ -415,6 +420,8 @@ void RaterView::updateChoiceButtons() {
 
 QString RaterView::progressText() const { return progress_->text(); }
 
-QString RaterView::statusText() const { return pages_->currentWidget() == message_ ? message_->text() : status_->text(); }
+QString RaterView::statusText() const {
+  return pages_->currentWidget() == message_ ? message_->text() : status_->text();
+}
 
 }  // namespace distillery::ui

@@ -54,14 +54,14 @@ class RaterView : public QWidget {
   void ratingSaved();  // a rating of this study was stored (the study list's counts changed)
 
  private:
-  void rebuild();              // criteria rows and page for the study's kind
-  void showIndex(int index);   // loads item `index` of the rater's order
+  void rebuild();             // criteria rows and page for the study's kind
+  void showIndex(int index);  // loads item `index` of the rater's order
   void showDone();
   void showMessage(const QString& text);
-  void moveOn();               // the next unrated item after the current one, or the done page
+  void moveOn();                            // the next unrated item after the current one, or the done page
   bool saveCurrent(bool reportIncomplete);  // true when the item's rating is stored as shown
   bool complete() const;
-  void keepCommentIfChanged(); // before leaving an item: a changed comment on a complete rating is saved
+  void keepCommentIfChanged();  // before leaving an item: a changed comment on a complete rating is saved
   void setStatus(const QString& text, bool error = false);
   void updateProgress();
   void updateChoiceButtons();

@@ -130,8 +130,10 @@ void RatingPanel::studyChosen() {
   if ((chosen ? chosen->id : 0) == currentStudy()) return;
   current_ = chosen;
   rater_->setStudy(store_, current_);
-  if (tabs_->currentWidget() == results_) results_->setStudy(store_, current_);
-  else results_->setStudy(std::nullopt, std::nullopt);  // computed when the tab is shown
+  if (tabs_->currentWidget() == results_)
+    results_->setStudy(store_, current_);
+  else
+    results_->setStudy(std::nullopt, std::nullopt);  // computed when the tab is shown
   updateActions();
 }
 
@@ -239,8 +241,9 @@ bool RatingPanel::importFrom(const QString& path) {
   if (!store_ || !current_) return false;
   try {
     const SaveReport r = importRatings(StudyStore(*store_), current_->id, path);
-    setMessage(tr("Imported %1: %2 new, %3 updated, %4 unchanged.").arg(path).arg(r.inserted).arg(r.updated).arg(r.unchanged),
-               false);
+    setMessage(
+        tr("Imported %1: %2 new, %3 updated, %4 unchanged.").arg(path).arg(r.inserted).arg(r.updated).arg(r.unchanged),
+        false);
   } catch (const Error& e) {
     setMessage(tr("Nothing imported. %1").arg(e.message()), true);
     return false;
@@ -252,8 +255,9 @@ bool RatingPanel::importFrom(const QString& path) {
 }
 
 void RatingPanel::exportWithDialog(StudyExport what) {
-  const QString path = QFileDialog::getSaveFileName(this, what == StudyExport::Items ? tr("Export items") : tr("Export ratings"),
-                                                    QString(), tr("CSV (*.csv);;JSON lines (*.jsonl);;JSON (*.json)"));
+  const QString path =
+      QFileDialog::getSaveFileName(this, what == StudyExport::Items ? tr("Export items") : tr("Export ratings"),
+                                   QString(), tr("CSV (*.csv);;JSON lines (*.jsonl);;JSON (*.json)"));
   if (!path.isEmpty()) exportTo(path, what);
 }
 

@@ -3,8 +3,8 @@
 // line naming the file, line and field; nothing is stored then.
 #pragma once
 #include "shell/WorkspacePanel.h"
-#include "store/StudyStore.h"
 #include "store/StudyExchange.h"
+#include "store/StudyStore.h"
 
 #include <optional>
 

@@ -14,13 +14,15 @@ void ResultTableModel::setTable(const QStringList& columns, std::vector<QVariant
 
 int ResultTableModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(rows_.size()); }
 
-int ResultTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(columns_.size()); }
+int ResultTableModel::columnCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : int(columns_.size());
+}
 
 QVariant ResultTableModel::data(const QModelIndex& index, int role) const {
   if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
   const QVariant value = rows_[size_t(index.row())].value(index.column());
-  const bool number = value.typeId() == QMetaType::Double || value.typeId() == QMetaType::Int ||
-                      value.typeId() == QMetaType::LongLong;
+  const bool number =
+      value.typeId() == QMetaType::Double || value.typeId() == QMetaType::Int || value.typeId() == QMetaType::LongLong;
   switch (role) {
     case Qt::DisplayRole:
       if (!value.isValid()) return QStringLiteral("–");

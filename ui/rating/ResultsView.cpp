@@ -57,8 +57,9 @@ ResultsView::ResultsView(QWidget* parent)
   rounds_->setRange(0, 100000);
   rounds_->setSingleStep(500);
   rounds_->setValue(1000);
-  rounds_->setToolTip(tr("Resamples for the 95% intervals (typical 1000; 0 computes no intervals; more is slower but "
-                         "steadier)."));
+  rounds_->setToolTip(
+      tr("Resamples for the 95% intervals (typical 1000; 0 computes no intervals; more is slower but "
+         "steadier)."));
   auto* recompute = new QPushButton(tr("&Recompute"), this);
   recompute->setToolTip(tr("Compute the results again from the ratings stored now."));
   top->addWidget(roundsLabel);
@@ -132,8 +133,10 @@ void ResultsView::refresh() {
         [this, results, error, generation] {
           if (generation != generation_) return;  // a newer request (or another study) replaced this one
           busy_ = false;
-          if (*results) showResults(**results);
-          else showError(error);
+          if (*results)
+            showResults(**results);
+          else
+            showError(error);
           Q_EMIT computed();
         },
         Qt::QueuedConnection);
@@ -158,11 +161,10 @@ void ResultsView::showError(const QString& message) {
 void ResultsView::showResults(const StudyResults& r) {
   QStringList raters;
   for (const RaterProgress& p : r.progress) raters << QStringLiteral("%1 %2/%3").arg(p.rater).arg(p.rated).arg(p.total);
-  summary_->setText(
-      (r.study.revealed ? tr("Revealed %1.").arg(r.study.revealedAt)
-                        : tr("Blinded: models are numbered until the study is revealed.")) +
-      QLatin1Char(' ') + tr("%n rating(s)", nullptr, r.study.ratings) + QStringLiteral(" — ") +
-      (raters.isEmpty() ? tr("no rater yet") : tr("raters: %1").arg(raters.join(QStringLiteral(", ")))));
+  summary_->setText((r.study.revealed ? tr("Revealed %1.").arg(r.study.revealedAt)
+                                      : tr("Blinded: models are numbered until the study is revealed.")) +
+                    QLatin1Char(' ') + tr("%n rating(s)", nullptr, r.study.ratings) + QStringLiteral(" — ") +
+                    (raters.isEmpty() ? tr("no rater yet") : tr("raters: %1").arg(raters.join(QStringLiteral(", ")))));
 
   QStringList names;
   std::vector<double> value, low, high;
@@ -184,7 +186,8 @@ void ResultsView::showResults(const StudyResults& r) {
       high.push_back(m.total.high);
     }
     models_->setTable(columns, std::move(rows), 2);
-    plotIntervals(names, value, low, high, tr("Weighted total (%1–%2)").arg(r.study.rubric.minScore).arg(r.study.rubric.maxScore));
+    plotIntervals(names, value, low, high,
+                  tr("Weighted total (%1–%2)").arg(r.study.rubric.minScore).arg(r.study.rubric.maxScore));
   } else {
     std::vector<QVariantList> rows;
     for (const PairTally& t : r.tallies) {
@@ -220,9 +223,9 @@ void ResultsView::showResults(const StudyResults& r) {
     agreement.push_back({e.target, optionalNumber(a.cohenKappa), optionalNumber(a.fleissKappa), a.krippendorffAlpha,
                          a.items, a.raters, a.fleissSkipped});
   }
-  agreement_->setTable({tr("Target"), tr("Cohen κ"), tr("Fleiss κ"), tr("Krippendorff α"), tr("Items"), tr("Raters"),
-                        tr("Note")},
-                       std::move(agreement));
+  agreement_->setTable(
+      {tr("Target"), tr("Cohen κ"), tr("Fleiss κ"), tr("Krippendorff α"), tr("Items"), tr("Raters"), tr("Note")},
+      std::move(agreement));
 
   std::vector<QVariantList> correlation;
   for (const CorrelationEntry& c : r.correlation)

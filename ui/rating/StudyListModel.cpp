@@ -37,27 +37,41 @@ QVariant StudyListModel::data(const QModelIndex& index, int role) const {
     return tr("Model names stay hidden until the study is revealed.");
   if (role != Qt::DisplayRole) return {};
   switch (index.column()) {
-    case Name: return s.name;
-    case Kind: return s.kind == StudyKind::Rubric ? tr("rubric") : tr("pairwise");
-    case Items: return s.items;
-    case Raters: return s.raters;
-    case Ratings: return s.ratings;
+    case Name:
+      return s.name;
+    case Kind:
+      return s.kind == StudyKind::Rubric ? tr("rubric") : tr("pairwise");
+    case Items:
+      return s.items;
+    case Raters:
+      return s.raters;
+    case Ratings:
+      return s.ratings;
     case Models:
       return s.revealed ? s.models.join(QStringLiteral(", ")) : tr("%n model(s), hidden", nullptr, s.modelCount);
-    default: return {};
+    default:
+      return {};
   }
 }
 
 QVariant StudyListModel::headerData(int section, Qt::Orientation orientation, int role) const {
-  if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return QAbstractTableModel::headerData(section, orientation, role);
+  if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    return QAbstractTableModel::headerData(section, orientation, role);
   switch (section) {
-    case Name: return tr("Study");
-    case Kind: return tr("Kind");
-    case Items: return tr("Items");
-    case Raters: return tr("Raters");
-    case Ratings: return tr("Ratings");
-    case Models: return tr("Models");
-    default: return {};
+    case Name:
+      return tr("Study");
+    case Kind:
+      return tr("Kind");
+    case Items:
+      return tr("Items");
+    case Raters:
+      return tr("Raters");
+    case Ratings:
+      return tr("Ratings");
+    case Models:
+      return tr("Models");
+    default:
+      return {};
   }
 }
 
