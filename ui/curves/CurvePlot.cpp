@@ -117,6 +117,10 @@ void CurvePlot::rebuildGraphs() {
       g.graph->setName(tr("%1: %2").arg(jt->second.label, metric));
       // Width 0 (cosmetic, one device pixel): wider antialiased lines go through the stroker, ~20× slower to draw.
       g.graph->setPen(QPen(paletteColor(color++), 0));
+      // Validation runs every N steps: its few points are marked (a single one is visible at all). Training series
+      // stay unmarked: a marker per point would cost every replot of a long run.
+      if (metric.startsWith(QLatin1String("val_")))
+        g.graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
       fill(g, *s, 0);
     }
   }
