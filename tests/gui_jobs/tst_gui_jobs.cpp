@@ -437,6 +437,18 @@ class TestGuiJobs : public QObject {
     // The store keeps the job as it was sent (the form's JSON verbatim).
     QCOMPARE(JobStore(f.ws->store()).job(id).config, f.panel->form()->json());
     QTRY_VERIFY(f.panel->detailsText().contains(QStringLiteral("status: succeeded")));
+    // The log also shows the job's messages and, once a second, its last metrics from the store.
+    QVERIFY2(f.panel->detailsText().contains(QStringLiteral("checkpoint")), qPrintable(f.panel->detailsText()));
+    const double loss = JobStore(f.ws->store())
+                            .lastMetrics(id)
+                            .value(QStringLiteral("loss"))
+                            .toObject()
+                            .value(QStringLiteral("value"))
+                            .toDouble();
+    QVERIFY(loss > 0);
+    QTRY_VERIFY2(f.panel->detailsText().contains(QStringLiteral("last metrics (step 6): ")) &&
+                     f.panel->detailsText().contains(QStringLiteral("loss=") + QString::number(loss, 'g', 5)),
+                 qPrintable(f.panel->detailsText()));
     QVERIFY(QFile::exists(f.dir.filePath(QStringLiteral("out-6/adapter_model.safetensors"))));
   }
 

@@ -7,7 +7,9 @@
 #include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
+#include <QtWidgets/QPushButton>
 #include <QtWidgets/QSpinBox>
+#include <QtWidgets/QTableWidget>
 #include <QtWidgets/QToolButton>
 
 #include <limits>
@@ -128,6 +130,46 @@ QString numberListText(const std::vector<double>& values) {
   QStringList parts;
   for (double v : values) parts.append(QString::number(v, 'g', 10));
   return parts.join(QStringLiteral(", "));
+}
+
+QStringList splitList(const QString& text) {
+  QStringList out;
+  for (const QString& s : text.split(QLatin1Char(','), Qt::SkipEmptyParts))
+    if (!s.trimmed().isEmpty()) out.append(s.trimmed());
+  return out;
+}
+
+QWidget* tableWithButtons(QTableWidget* table, QWidget* parent, const std::function<void()>& addRow) {
+  auto* box = new QWidget(parent);
+  auto* add = new QPushButton(QObject::tr("Add row"), box);
+  auto* remove = new QPushButton(QObject::tr("Remove row"), box);
+  add->setToolTip(QObject::tr("Adds a row to the table above."));
+  remove->setToolTip(QObject::tr("Removes the selected row of the table above."));
+  QObject::connect(add, &QPushButton::clicked, table, [addRow] { addRow(); });
+  QObject::connect(remove, &QPushButton::clicked, table, [table] {
+    if (table->currentRow() >= 0) table->removeRow(table->currentRow());
+  });
+  auto* buttons = new QHBoxLayout;
+  buttons->addWidget(add);
+  buttons->addWidget(remove);
+  buttons->addStretch(1);
+  auto* layout = new QVBoxLayout(box);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(table);
+  layout->addLayout(buttons);
+  return box;
+}
+
+void appendRow(QTableWidget* table, const QString& first, const QString& second) {
+  const int row = table->rowCount();
+  table->insertRow(row);
+  table->setItem(row, 0, new QTableWidgetItem(first));
+  table->setItem(row, 1, new QTableWidgetItem(second));
+}
+
+QString cell(const QTableWidget* table, int row, int column) {
+  const QTableWidgetItem* item = table->item(row, column);
+  return item ? item->text().trimmed() : QString();
 }
 
 }  // namespace distillery::ui

@@ -4,11 +4,15 @@
 #pragma once
 #include <QtWidgets/QDoubleSpinBox>
 
+#include <functional>
+#include <vector>
+
 class QCheckBox;
 class QComboBox;
 class QFormLayout;
 class QLineEdit;
 class QSpinBox;
+class QTableWidget;
 class QWidget;
 
 namespace distillery::ui {
@@ -39,5 +43,13 @@ QLineEdit* addPathField(QFormLayout* form, const QString& key, const QString& la
 // "1, 2.5, 3" → numbers; false (and `bad` = the first item that is not one) when an item is not a number.
 bool parseNumberList(const QString& text, std::vector<double>& out, QString& bad);
 QString numberListText(const std::vector<double>& values);
+// "a, b,, c" → {"a", "b", "c"}.
+QStringList splitList(const QString& text);
+
+// Two-column tables (extra teachers, sweep parameters): the table with Add/Remove row buttons under it (addRow
+// adds one row with its defaults), a row appended, a cell's trimmed text ("" when empty).
+QWidget* tableWithButtons(QTableWidget* table, QWidget* parent, const std::function<void()>& addRow);
+void appendRow(QTableWidget* table, const QString& first, const QString& second);
+QString cell(const QTableWidget* table, int row, int column);
 
 }  // namespace distillery::ui

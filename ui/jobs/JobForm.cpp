@@ -3,6 +3,7 @@
 #include "checkpoint/LinearModules.h"
 #include "common/AtomicFile.h"
 #include "common/Error.h"
+#include "jobs/DistillSection.h"
 #include "jobs/FormFields.h"
 #include "jobs/SchedulePreview.h"
 
@@ -47,47 +48,6 @@ QFormLayout* addPage(QTabWidget* tabs, const QString& title, const QString& obje
   scroll->setWidget(page);
   tabs->addTab(scroll, title);
   return form;
-}
-
-QStringList splitList(const QString& text) {
-  QStringList out;
-  for (const QString& s : text.split(QLatin1Char(','), Qt::SkipEmptyParts))
-    if (!s.trimmed().isEmpty()) out.append(s.trimmed());
-  return out;
-}
-
-// A table with Add/Remove buttons under it.
-QWidget* tableWithButtons(QTableWidget* table, QWidget* parent, const std::function<void()>& addRow) {
-  auto* box = new QWidget(parent);
-  auto* add = new QPushButton(QObject::tr("Add row"), box);
-  auto* remove = new QPushButton(QObject::tr("Remove row"), box);
-  add->setToolTip(QObject::tr("Adds a row to the table above."));
-  remove->setToolTip(QObject::tr("Removes the selected row of the table above."));
-  QObject::connect(add, &QPushButton::clicked, table, [addRow] { addRow(); });
-  QObject::connect(remove, &QPushButton::clicked, table, [table] {
-    if (table->currentRow() >= 0) table->removeRow(table->currentRow());
-  });
-  auto* buttons = new QHBoxLayout;
-  buttons->addWidget(add);
-  buttons->addWidget(remove);
-  buttons->addStretch(1);
-  auto* layout = new QVBoxLayout(box);
-  layout->setContentsMargins(0, 0, 0, 0);
-  layout->addWidget(table);
-  layout->addLayout(buttons);
-  return box;
-}
-
-void appendRow(QTableWidget* table, const QString& a, const QString& b) {
-  const int row = table->rowCount();
-  table->insertRow(row);
-  table->setItem(row, 0, new QTableWidgetItem(a));
-  table->setItem(row, 1, new QTableWidgetItem(b));
-}
-
-QString cell(const QTableWidget* t, int row, int column) {
-  const QTableWidgetItem* item = t->item(row, column);
-  return item ? item->text().trimmed() : QString();
 }
 
 }  // namespace
@@ -203,64 +163,11 @@ JobForm::JobForm(QWidget* parent) : QWidget(parent), tabs_(new QTabWidget(this))
       new QLabel(tr("The learning rate is on the Training page; the preset sets 3e-5."), full->parentWidget()));
 
   // Distillation.
-  QFormLayout* kd = addPage(tabs_, tr("Di&stillation"), QStringLiteral("pageKd"));
-  kdLoss_ = addChoiceField(kd, QStringLiteral("kd.loss"), tr("&Loss:"),
-                           {QStringLiteral("forward_kl"), QStringLiteral("reverse_kl"), QStringLiteral("jsd")},
-                           tr("Divergence between teacher and student: forward_kl (Hinton), reverse_kl (MiniLLM) "
-                              "or jsd (generalised JSD with β)."));
-  jsdBeta_ = addNumberField(kd, QStringLiteral("kd.jsd_beta"), tr("JSD &β:"), 0, 1, 0.1,
-                            tr("β of the generalised JSD, in [0, 1]; 0.5 is the symmetric JSD."));
-  temperature_ = addNumberField(kd, QStringLiteral("kd.temperature"), tr("&Temperature τ:"), 0, 100, 0.5,
-                                tr("Softmax temperature (> 0) when the τ schedule is constant; typical 1–4."));
-  alpha_ = addNumberField(kd, QStringLiteral("kd.alpha"), tr("&Alpha α:"), 0, 1, 0.05,
-                          tr("Weight of the CE term in [0, 1] when the α schedule is constant; (1−α) weighs KD."));
-  for (const auto& [prefix, title] : {std::pair{QStringLiteral("kd.temperature_schedule"), tr("τ schedule")},
-                                      std::pair{QStringLiteral("kd.alpha_schedule"), tr("α schedule")}}) {
-    auto* box = new QGroupBox(title, kd->parentWidget());
-    box->setObjectName(prefix);
-    auto* f = new QFormLayout(box);
-    addChoiceField(
-        f, prefix + QStringLiteral(".kind"), tr("Kind:"),
-        {QStringLiteral("constant"), QStringLiteral("linear"), QStringLiteral("cosine"), QStringLiteral("stages")},
-        tr("constant: the value above; linear/cosine: from start to end; stages: the run cut into equal "
-           "parts, part k uses start + per stage·k."));
-    addNumberField(f, prefix + QStringLiteral(".start"), tr("Start:"), -100, 100, 0.1,
-                   tr("Value at step 0 (and of the first stage)."));
-    addNumberField(f, prefix + QStringLiteral(".end"), tr("End:"), -100, 100, 0.1,
-                   tr("linear/cosine: value at the last step."));
-    addIntField(f, prefix + QStringLiteral(".stages"), tr("Stages:"), 0, 1000,
-                tr("stages: number of equal parts of the run; typical 2–5."));
-    addNumberField(f, prefix + QStringLiteral(".per_stage"), tr("Per stage:"), -100, 100, 0.05,
-                   tr("stages: added at each stage (τ: e.g. −0.8, α: e.g. +0.15)."));
-    kd->addRow(box);
-  }
-  preview_ = new SchedulePreview(kd->parentWidget());
-  kd->addRow(preview_);
-  featureWeight_ = addNumberField(kd, QStringLiteral("kd.feature.weight"), tr("&Feature weight:"), 0, 1000, 0.05,
-                                  tr("Weight of the hidden-state alignment loss (0: off); typical 0.01–1."));
-  featureLoss_ = addChoiceField(kd, QStringLiteral("kd.feature.loss"), tr("Feature l&oss:"),
-                                {QStringLiteral("mse"), QStringLiteral("cosine")},
-                                tr("How student and teacher hidden states are compared."));
-  featureLayers_ = addTextField(kd, QStringLiteral("kd.feature.layers"), tr("Feature la&yers:"),
-                                tr("Comma-separated student hidden_states indices to align; empty: every layer, "
-                                   "mapped uniformly onto the teacher's."));
-  chunkTokens_ = addIntField(kd, QStringLiteral("kd.chunk_tokens"), tr("&Chunk tokens:"), 0, 1 << 24,
-                             tr("Tokens per chunk of the fused KD loss; lower it when memory runs out. Typical "
-                                "256–4096."));
-  teacherWeight_ = addNumberField(kd, QStringLiteral("kd.teacher_weight"), tr("Main teacher &weight:"), 0, 1000, 0.1,
-                                  tr("The main teacher's weight in the mix of soft targets (weights are normalised)."));
-  teachers_ = new QTableWidget(0, 2, kd->parentWidget());
-  teachers_->setObjectName(QStringLiteral("kd.teachers"));
-  teachers_->setHorizontalHeaderLabels({tr("Model folder"), tr("Weight")});
-  teachers_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
-  teachers_->setToolTip(
-      tr("Further teachers whose soft targets are mixed with the main teacher's (same "
-         "tokenizer); weight > 0, typical 0.5–1."));
-  teachers_->setMaximumHeight(140);
-  auto* teachersLabel = new QLabel(tr("E&xtra teachers:"), kd->parentWidget());
-  teachersLabel->setBuddy(teachers_);
-  kd->addRow(teachersLabel, tableWithButtons(teachers_, kd->parentWidget(),
-                                             [this] { appendRow(teachers_, QString(), QStringLiteral("1")); }));
+  distill_ = new DistillSection;
+  auto* kdScroll = new QScrollArea;
+  kdScroll->setWidgetResizable(true);
+  kdScroll->setWidget(distill_);
+  tabs_->addTab(kdScroll, tr("Di&stillation"));
 
   // Sweep.
   QFormLayout* sweepPage = addPage(tabs_, tr("S&weep"), QStringLiteral("pageSweep"));
@@ -374,7 +281,7 @@ JobForm::JobForm(QWidget* parent) : QWidget(parent), tabs_(new QTabWidget(this))
     if (named(w)) connect(w, &QCheckBox::toggled, this, &JobForm::scheduleUpdate);
   for (QLineEdit* w : findChildren<QLineEdit*>())
     if (named(w)) connect(w, &QLineEdit::textChanged, this, &JobForm::scheduleUpdate);
-  for (QTableWidget* w : {teachers_, sweepParams_}) {
+  for (QTableWidget* w : findChildren<QTableWidget*>()) {
     connect(w, &QTableWidget::itemChanged, this, &JobForm::scheduleUpdate);
     connect(w->model(), &QAbstractItemModel::rowsRemoved, this, &JobForm::scheduleUpdate);
   }
@@ -456,26 +363,6 @@ void JobForm::refreshTargetModules() {
   }
 }
 
-void JobForm::fillSchedule(const QString& prefix, const ScheduleSpec& s) {
-  findChild<QComboBox*>(prefix + QStringLiteral(".kind"))->setCurrentText(s.kind);
-  findChild<QDoubleSpinBox*>(prefix + QStringLiteral(".start"))->setValue(s.start);
-  findChild<QDoubleSpinBox*>(prefix + QStringLiteral(".end"))->setValue(s.end);
-  findChild<QSpinBox*>(prefix + QStringLiteral(".stages"))->setValue(s.stages);
-  findChild<QDoubleSpinBox*>(prefix + QStringLiteral(".per_stage"))->setValue(s.perStage);
-}
-
-ScheduleSpec JobForm::readSchedule(const QString& prefix) const {
-  ScheduleSpec s;
-  const QString kind = findChild<QComboBox*>(prefix + QStringLiteral(".kind"))->currentText();
-  if (kind == QLatin1String("constant")) return s;  // the plain kd.temperature / kd.alpha then
-  s.kind = kind;
-  s.start = findChild<QDoubleSpinBox*>(prefix + QStringLiteral(".start"))->value();
-  s.end = findChild<QDoubleSpinBox*>(prefix + QStringLiteral(".end"))->value();
-  s.stages = findChild<QSpinBox*>(prefix + QStringLiteral(".stages"))->value();
-  s.perStage = findChild<QDoubleSpinBox*>(prefix + QStringLiteral(".per_stage"))->value();
-  return s;
-}
-
 void JobForm::setSpec(const JobSpec& in) {
   JobSpec s = in;
   sweep_->setChecked(in.kind == JobKind::Sweep);
@@ -523,21 +410,7 @@ void JobForm::setSpec(const JobSpec& in) {
   rslora_->setChecked(s.lora.rslora);
   refreshTargetModules();
   setCheckedModules(s.lora.targetModules);
-  kdLoss_->setCurrentText(s.kd.loss);
-  jsdBeta_->setValue(s.kd.jsdBeta);
-  temperature_->setValue(s.kd.temperature);
-  alpha_->setValue(s.kd.alpha);
-  fillSchedule(QStringLiteral("kd.temperature_schedule"), s.kd.temperatureSchedule);
-  fillSchedule(QStringLiteral("kd.alpha_schedule"), s.kd.alphaSchedule);
-  featureWeight_->setValue(s.kd.featureWeight);
-  featureLoss_->setCurrentText(s.kd.featureLoss);
-  QStringList layers;
-  for (int l : s.kd.featureLayers) layers.append(QString::number(l));
-  featureLayers_->setText(layers.join(QStringLiteral(", ")));
-  chunkTokens_->setValue(int(std::min<int64_t>(s.kd.chunkTokens, 1 << 24)));
-  teacherWeight_->setValue(s.kd.teacherWeight);
-  teachers_->setRowCount(0);
-  for (const TeacherSpec& ts : s.kd.extraTeachers) appendRow(teachers_, ts.path, QString::number(ts.weight));
+  distill_->setKd(s.kd);
   updateKindPages();
   validate();
 }
@@ -601,34 +474,9 @@ JobSpec JobForm::readForm(Problem* problem) const {
     s.kd = KdSpec{};
     return s;
   }
-  s.kd.loss = kdLoss_->currentText();
-  s.kd.jsdBeta = jsdBeta_->value();
-  s.kd.temperature = temperature_->value();
-  s.kd.alpha = alpha_->value();
-  s.kd.temperatureSchedule = readSchedule(QStringLiteral("kd.temperature_schedule"));
-  s.kd.alphaSchedule = readSchedule(QStringLiteral("kd.alpha_schedule"));
-  s.kd.featureWeight = featureWeight_->value();
-  s.kd.featureLoss = featureLoss_->currentText();
-  s.kd.featureLayers.clear();
-  for (const QString& item : splitList(featureLayers_->text())) {
-    bool ok = false;
-    const int layer = item.toInt(&ok);
-    if (ok)
-      s.kd.featureLayers.push_back(layer);
-    else
-      fail(QStringLiteral("kd.feature.layers"), tr("\"%1\" is not a layer index").arg(item));
-  }
-  s.kd.chunkTokens = chunkTokens_->value();
-  s.kd.teacherWeight = teacherWeight_->value();
-  s.kd.extraTeachers.clear();
-  for (int row = 0; row < teachers_->rowCount(); ++row) {
-    TeacherSpec ts;
-    ts.path = cell(teachers_, row, 0);
-    bool ok = false;
-    ts.weight = cell(teachers_, row, 1).toDouble(&ok);
-    if (!ok) fail(QStringLiteral("kd.teachers"), tr("row %1: the weight is not a number").arg(row + 1));
-    s.kd.extraTeachers.push_back(ts);
-  }
+  QString key, message;
+  s.kd = distill_->kd(s.kd, &key, &message);
+  if (!key.isEmpty()) fail(key, message);
   return s;
 }
 
@@ -703,9 +551,11 @@ QString JobForm::validate() {
   highlight(text.isEmpty() ? nullptr : fieldFor(field));
   jsonView_->setPlainText(QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Indented)));
   const JobSpec s = readForm(nullptr);
-  if (s.kind == JobKind::Distill) preview_->setSchedule(s.kd, s.train.maxSteps);
+  if (s.kind == JobKind::Distill) distill_->preview()->setSchedule(s.kd, s.train.maxSteps);
   return text;
 }
+
+SchedulePreview* JobForm::schedulePreview() const { return distill_->preview(); }
 
 QString JobForm::errorText() const { return errorText_; }
 

@@ -27,6 +27,7 @@ class QTimer;
 
 namespace distillery::ui {
 
+class DistillSection;
 class NumberSpinBox;
 class SchedulePreview;
 
@@ -58,7 +59,7 @@ class JobForm : public QWidget {
   // Reads a job file as the CLI does (relative paths resolve against its folder) into the form.
   bool loadFrom(const QString& path, QString* error);
 
-  SchedulePreview* schedulePreview() const { return preview_; }
+  SchedulePreview* schedulePreview() const;
 
  Q_SIGNALS:
   // Start pressed on a valid form: the spec and the JSON to enqueue verbatim.
@@ -77,8 +78,6 @@ class JobForm : public QWidget {
   void refreshTargetModules();
   QStringList checkedModules() const;
   void setCheckedModules(const QStringList& modules);
-  void fillSchedule(const QString& prefix, const ScheduleSpec& s);
-  ScheduleSpec readSchedule(const QString& prefix) const;
   void start();
   void saveDialog();
   void loadDialog();
@@ -102,12 +101,7 @@ class JobForm : public QWidget {
   QLabel* modulesNote_;
   QCheckBox* rslora_;
   QString modulesScannedFor_;  // the student folder the module list was read from
-  QComboBox *kdLoss_, *featureLoss_;
-  NumberSpinBox *temperature_, *alpha_, *jsdBeta_, *featureWeight_, *teacherWeight_;
-  QSpinBox* chunkTokens_;
-  QLineEdit* featureLayers_;
-  QTableWidget* teachers_;
-  SchedulePreview* preview_;
+  DistillSection* distill_;
   QGroupBox* sweep_;
   QComboBox *sweepMethod_, *sweepMetric_;
   QSpinBox* sweepTrials_;

@@ -24,6 +24,8 @@
 #include <QtWidgets/QTableView>
 #include <QtWidgets/QVBoxLayout>
 
+#include <algorithm>
+
 namespace distillery::ui {
 
 JobsPanel::JobsPanel(const PanelInfo& info, QWidget* parent)
@@ -171,7 +173,6 @@ qint64 JobsPanel::startJob(const JobSpec& spec, const QJsonObject& json) {
     updateDetails();
     return 0;
   }
-  model_->addLog(id, tr("queued on %1").arg(JobRunner::normaliseDevice(spec.device)));
   model_->reload();
   selectJob(id);
   return id;
@@ -198,9 +199,15 @@ void JobsPanel::tick() {
     if (id && ws_) {
       const QJsonObject m = JobStore(ws_->store()).lastMetrics(id);
       QStringList parts;
-      for (auto it = m.begin(); it != m.end(); ++it)
-        parts.append(it.key() + QLatin1Char('=') + QString::number(it.value().toDouble(), 'g', 5));
-      if (!parts.isEmpty()) lastMetrics_ = tr("last metrics: %1").arg(parts.join(QStringLiteral(", ")));
+      qint64 step = 0;
+      for (auto it = m.begin(); it != m.end(); ++it) {  // name → {step, value}
+        const QJsonObject point = it.value().toObject();
+        step = std::max(step, qint64(point.value(QLatin1String("step")).toDouble()));
+        parts.append(it.key() + QLatin1Char('=') +
+                     QString::number(point.value(QLatin1String("value")).toDouble(), 'g', 5));
+      }
+      if (!parts.isEmpty())
+        lastMetrics_ = tr("last metrics (step %1): %2").arg(step).arg(parts.join(QStringLiteral(", ")));
     }
   }
   updateButtons();
