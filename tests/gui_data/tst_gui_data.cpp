@@ -14,7 +14,10 @@
 #include <QtCore/QFile>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
+#include <QtCore/QMimeData>
 #include <QtCore/QTemporaryDir>
+#include <QtCore/QUrl>
+#include <QtGui/QDropEvent>
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
@@ -180,6 +183,29 @@ class TestGuiData : public QObject {
     std::vector<double> expected;
     for (const QJsonValue& c : counts) expected.push_back(c.toDouble());
     QCOMPARE(panel.histogram()->counts(), expected);
+    panel.setWorkspace(nullptr, nullptr);
+  }
+
+  void droppingAFileImportsIt() {
+    QTemporaryDir tmp;
+    const Workspace ws = Workspace::init(tmp.filePath(QStringLiteral("ws")));
+    DataPanel panel(info());
+    panel.setWorkspace(&ws, nullptr);
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(dataFile(QStringLiteral("small.csv")))});
+    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(&panel, &enter);
+    QVERIFY(enter.isAccepted());
+    QSignalSpy done(&panel, &DataPanel::actionFinished);
+    QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(&panel, &drop);
+    QVERIFY(waitFor(panel, done));
+    QCOMPARE(done.first().at(0).toBool(), true);
+    const std::vector<DatasetRow> rows = DatasetStore(ws.store()).list();
+    QCOMPARE(rows.size(), size_t(1));
+    QCOMPARE(rows[0].rows, qint64(2));
+    QCOMPARE(rows[0].settings.value("format").toString(), QStringLiteral("csv"));
+    QCOMPARE(panel.preview()->columns(), (QStringList{QStringLiteral("question"), QStringLiteral("answer")}));
     panel.setWorkspace(nullptr, nullptr);
   }
 

@@ -15,7 +15,10 @@
 #include <QtCore/QFile>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
+#include <QtCore/QMimeData>
 #include <QtCore/QTemporaryDir>
+#include <QtCore/QUrl>
+#include <QtGui/QDropEvent>
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
@@ -119,6 +122,32 @@ class TestGuiModels : public QObject {
     QCOMPARE(list->index(list->rowOfId(rows[0].id), ModelListModel::Role).data().toString(), QStringLiteral("other"));
     panel.setWorkspace(nullptr, nullptr);
     QCOMPARE(list->rowCount(), 0);
+  }
+
+  void droppingAFolderAddsIt() {
+    QTemporaryDir tmp;
+    const Workspace ws = Workspace::init(tmp.filePath(QStringLiteral("ws")));
+    ModelsPanel panel(info());
+    panel.setWorkspace(&ws, nullptr);
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(fixture(QStringLiteral("tiny-qwen2")))});
+    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(&panel, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(&panel, &drop);
+    const std::vector<ModelRow> rows = ModelStore(ws.store()).list();
+    QCOMPARE(rows.size(), size_t(1));
+    QCOMPARE(rows[0].architecture, QStringLiteral("Qwen2ForCausalLM"));
+    QCOMPARE(rows[0].role, ModelRole::Student);  // the "Add as" default
+    // A file is not a model folder: not accepted.
+    QMimeData file;
+    file.setUrls({QUrl::fromLocalFile(fixture(QStringLiteral("tiny-qwen2/config.json")))});
+    QDragEnterEvent refused(QPoint(10, 10), Qt::CopyAction, &file, Qt::LeftButton, Qt::NoModifier);
+    refused.setAccepted(false);
+    QCoreApplication::sendEvent(&panel, &refused);
+    QVERIFY(!refused.isAccepted());
+    panel.setWorkspace(nullptr, nullptr);
   }
 
   void teacherStudentMismatchIsFlagged() {
