@@ -26,6 +26,8 @@ int trainBench(BenchContext& ctx);
 int dataBench(BenchContext& ctx);
 // Curve panel replot with smoothing and live appends beside bare QCustomPlot (GUI builds only, CurvesBench.cpp).
 int curvesBench(BenchContext& ctx);
+// UI event-loop stalls (p50/p99/max) while idle and while a CPU training job runs (GUI builds only, UiStallBench.cpp).
+int uiStallBench(BenchContext& ctx);
 
 // The application object: a QApplication (offscreen) for the curves benchmark in GUI builds, else QCoreApplication.
 std::unique_ptr<QCoreApplication> makeBenchApplication(int& argc, char** argv);

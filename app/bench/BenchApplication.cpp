@@ -10,8 +10,9 @@ namespace distillery::bench {
 
 std::unique_ptr<QCoreApplication> makeBenchApplication(int& argc, char** argv) {
 #ifdef DISTILLERY_BENCH_GUI
-  // The curves benchmark draws widgets: it needs a QApplication, offscreen unless a platform is chosen.
-  if (argc > 1 && std::strcmp(argv[1], "curves") == 0) {
+  // The curves and ui-stall benchmarks draw widgets: they need a QApplication, offscreen unless a platform is
+  // chosen.
+  if (argc > 1 && (std::strcmp(argv[1], "curves") == 0 || std::strcmp(argv[1], "ui-stall") == 0)) {
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
     return std::make_unique<QApplication>(argc, argv);
   }

@@ -1,5 +1,5 @@
 // distillery-bench NAME [ARGS] [--json FILE]: runs one benchmark and prints a table; with --json also writes
-// the numbers. Benchmarks: store, tokenizer, train, data, curves (GUI builds).
+// the numbers. Benchmarks: store, tokenizer, train, data, curves and ui-stall (GUI builds).
 #include "Bench.h"
 #include "common/AtomicFile.h"
 #include "runtime/Runtime.h"
@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
                                                                         {QStringLiteral("data"), dataBench},
 #ifdef DISTILLERY_BENCH_GUI
                                                                         {QStringLiteral("curves"), curvesBench},
+                                                                        {QStringLiteral("ui-stall"), uiStallBench},
 #endif
   };
   if (args.isEmpty() || !benches.count(args.first())) {
