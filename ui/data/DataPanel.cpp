@@ -306,7 +306,9 @@ void DataPanel::selectionChanged() {
     if (!preview_->error().isEmpty())
       previewInfo_->setText(tr("Cannot read %1: %2").arg(QDir::toNativeSeparators(row->path), preview_->error()));
     else
-      previewInfo_->setText(tr("%1 — %2 rows, %3 bad rows skipped so far; more load as you scroll.")
+      previewInfo_->setText((preview_->atEnd()
+                                 ? tr("%1 — all %2 rows, %3 bad rows skipped.")
+                                 : tr("%1 — first %2 rows (%3 bad rows skipped); more load as you scroll."))
                                 .arg(QDir::toNativeSeparators(row->path))
                                 .arg(preview_->rowCount())
                                 .arg(bad));

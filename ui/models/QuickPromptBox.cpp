@@ -2,6 +2,7 @@
 
 #include "worker/BackgroundTask.h"
 
+#include <QtCore/QDir>
 #include <QtCore/QJsonArray>
 #include <QtCore/QTimer>
 #include <QtGui/QKeySequence>
@@ -186,6 +187,7 @@ QuickPromptBox::~QuickPromptBox() { delete task_; }  // cancels and joins before
 
 void QuickPromptBox::setModelDir(const QString& dir) {
   dir_ = dir;
+  if (!task_->isRunning() && !dir.isEmpty()) status_->setText(tr("Ready: %1").arg(QDir::toNativeSeparators(dir)));
   updateEnabled();
 }
 
