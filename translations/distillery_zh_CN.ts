@@ -1071,10 +1071,6 @@ value %6</source>
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <source>%1 — %2 rows, %3 bad rows skipped so far; more load as you scroll.</source>
-        <translation>%1 — %2 行，目前已跳过 %3 个错误行；滚动时加载更多。</translation>
-    </message>
-    <message>
         <source>No statistics yet: press Statistics.</source>
         <translation>尚无统计：请点击“统计”。</translation>
     </message>
@@ -1133,6 +1129,14 @@ value %6</source>
     <message>
         <source>Splitting %1…</source>
         <translation>正在划分 %1…</translation>
+    </message>
+    <message>
+        <source>%1 — all %2 rows, %3 bad rows skipped.</source>
+        <translation>%1 — 共 %2 行，已跳过 %3 个错误行。</translation>
+    </message>
+    <message>
+        <source>%1 — first %2 rows (%3 bad rows skipped); more load as you scroll.</source>
+        <translation>%1 — 前 %2 行（已跳过 %3 个错误行）；滚动时加载更多。</translation>
     </message>
 </context>
 <context>
@@ -1963,14 +1967,6 @@ value %6</source>
         <translation>请先打开工作区：任务在工作区中运行。</translation>
     </message>
     <message>
-        <source>queued on %1</source>
-        <translation>已在 %1 上排队</translation>
-    </message>
-    <message>
-        <source>last metrics: %1</source>
-        <translation>最新指标：%1</translation>
-    </message>
-    <message>
         <source>the runner refused: the job is not in a state for that</source>
         <translation>运行器拒绝：任务当前状态不允许此操作</translation>
     </message>
@@ -2001,6 +1997,10 @@ value %6</source>
     <message>
         <source>cuda:%1 %2: %3, %4 / %5 GiB</source>
         <translation>cuda:%1 %2：%3，%4 / %5 GiB</translation>
+    </message>
+    <message>
+        <source>last metrics (step %1): %2</source>
+        <translation>最新指标（第 %1 步）：%2</translation>
     </message>
 </context>
 <context>
@@ -2298,17 +2298,6 @@ value %6</source>
     </message>
 </context>
 <context>
-    <name>distillery::ui::PanelPage</name>
-    <message>
-        <source>Nothing here yet in this workspace.</source>
-        <translation>此工作区中暂无内容。</translation>
-    </message>
-    <message>
-        <source>Open or create a workspace to begin.</source>
-        <translation>请打开或创建一个工作区。</translation>
-    </message>
-</context>
-<context>
     <name>distillery::ui::QuantizationPanel</name>
     <message>
         <source>An evaluation job with a baseline: each other model (e.g. INT8, INT4) is compared with it.</source>
@@ -2484,6 +2473,10 @@ value %6</source>
     <message>
         <source>Select a model to prompt it.</source>
         <translation>选择一个模型以向其输入提示词。</translation>
+    </message>
+    <message>
+        <source>Ready: %1</source>
+        <translation>就绪：%1</translation>
     </message>
 </context>
 <context>
@@ -3654,10 +3647,6 @@ value %6</source>
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <source>%1 — %2 rows, %3 bad rows skipped so far; more load as you scroll.</source>
-        <translation>%1 — %2 行，目前已跳过 %3 个错误行；滚动时加载更多。</translation>
-    </message>
-    <message>
         <source>No statistics yet: press Statistics.</source>
         <translation>尚无统计：请点击“统计”。</translation>
     </message>
@@ -3716,6 +3705,14 @@ value %6</source>
     <message>
         <source>Splitting %1…</source>
         <translation>正在划分 %1…</translation>
+    </message>
+    <message>
+        <source>%1 — all %2 rows, %3 bad rows skipped.</source>
+        <translation>%1 — 共 %2 行，已跳过 %3 个错误行。</translation>
+    </message>
+    <message>
+        <source>%1 — first %2 rows (%3 bad rows skipped); more load as you scroll.</source>
+        <translation>%1 — 前 %2 行（已跳过 %3 个错误行）；滚动时加载更多。</translation>
     </message>
 </context>
 <context>
@@ -4546,14 +4543,6 @@ value %6</source>
         <translation>请先打开工作区：任务在工作区中运行。</translation>
     </message>
     <message>
-        <source>queued on %1</source>
-        <translation>已在 %1 上排队</translation>
-    </message>
-    <message>
-        <source>last metrics: %1</source>
-        <translation>最新指标：%1</translation>
-    </message>
-    <message>
         <source>the runner refused: the job is not in a state for that</source>
         <translation>运行器拒绝：任务当前状态不允许此操作</translation>
     </message>
@@ -4584,6 +4573,10 @@ value %6</source>
     <message>
         <source>cuda:%1 %2: %3, %4 / %5 GiB</source>
         <translation>cuda:%1 %2：%3，%4 / %5 GiB</translation>
+    </message>
+    <message>
+        <source>last metrics (step %1): %2</source>
+        <translation>最新指标（第 %1 步）：%2</translation>
     </message>
 </context>
 <context>
@@ -4881,17 +4874,6 @@ value %6</source>
     </message>
 </context>
 <context>
-    <name>PanelPage</name>
-    <message>
-        <source>Nothing here yet in this workspace.</source>
-        <translation>此工作区中暂无内容。</translation>
-    </message>
-    <message>
-        <source>Open or create a workspace to begin.</source>
-        <translation>请打开或创建一个工作区。</translation>
-    </message>
-</context>
-<context>
     <name>QuantizationPanel</name>
     <message>
         <source>An evaluation job with a baseline: each other model (e.g. INT8, INT4) is compared with it.</source>
@@ -5067,6 +5049,10 @@ value %6</source>
     <message>
         <source>Select a model to prompt it.</source>
         <translation>选择一个模型以向其输入提示词。</translation>
+    </message>
+    <message>
+        <source>Ready: %1</source>
+        <translation>就绪：%1</translation>
     </message>
 </context>
 <context>
