@@ -8,7 +8,6 @@
 #include "shell/AppSettings.h"
 #include "shell/DemoBuild.h"
 #include "shell/MainWindow.h"
-#include "shell/PanelPage.h"
 #include "shell/Translations.h"
 #include "store/StoreModels.h"
 #include "store/Workspace.h"

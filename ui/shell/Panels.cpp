@@ -1,22 +1,19 @@
 #include "shell/Panels.h"
 
+#include "compare/ComparePanel.h"
 #include "curves/CurvePanel.h"
 #include "data/DataPanel.h"
+#include "eval/EvaluationPanel.h"
 #include "jobs/JobsPanel.h"
 #include "models/ModelsPanel.h"
+#include "quant/QuantizationPanel.h"
 #include "rating/RatingPanel.h"
-#include "shell/PanelPage.h"
 
 #include <QtCore/QCoreApplication>
 
 namespace distillery::ui {
 
 static QString translated(const char* text) { return QCoreApplication::translate("Panels", text); }
-
-// A page that lists one workspace table (or, without one, says what is coming).
-static auto tablePage(std::optional<StoreTable> table) {
-  return [table](const PanelInfo& info, QWidget* parent) -> WorkspacePanel* { return new PanelPage(info, table, parent); };
-}
 
 QList<PanelInfo> panels() {
   QList<PanelInfo> list = {
@@ -37,23 +34,21 @@ QList<PanelInfo> panels() {
       {QStringLiteral("compare"), translated(QT_TRANSLATE_NOOP("Panels", "Compare")),
        translated(QT_TRANSLATE_NOOP("Panels", "Chosen runs side by side: curves, fidelity, metrics and human scores."))},
   };
-  const std::pair<const char*, std::optional<StoreTable>> tables[] = {
-      {"models", StoreTable::Models}, {"data", StoreTable::Datasets}, {"jobs", StoreTable::Jobs}};
-  for (PanelInfo& p : list) {
-    p.create = tablePage(std::nullopt);
-    for (const auto& [id, table] : tables)
-      if (p.id == QLatin1String(id)) p.create = tablePage(table);
-    if (p.id == QLatin1String("jobs"))
-      p.create = [](const PanelInfo& info, QWidget* parent) -> WorkspacePanel* { return new JobsPanel(info, parent); };
-    if (p.id == QLatin1String("data"))
-      p.create = [](const PanelInfo& info, QWidget* parent) -> WorkspacePanel* { return new DataPanel(info, parent); };
-    if (p.id == QLatin1String("models"))
-      p.create = [](const PanelInfo& info, QWidget* parent) -> WorkspacePanel* { return new ModelsPanel(info, parent); };
-    if (p.id == QLatin1String("curves"))
-      p.create = [](const PanelInfo&, QWidget* parent) -> WorkspacePanel* { return new CurvePanel(parent); };
-    if (p.id == QLatin1String("rating"))
-      p.create = [](const PanelInfo&, QWidget* parent) -> WorkspacePanel* { return new RatingPanel(parent); };
-  }
+  // Panel id → its page (panels that take the PanelInfo show its title and description themselves).
+  using Make = WorkspacePanel* (*)(const PanelInfo&, QWidget*);
+  const std::pair<const char*, Make> pages[] = {
+      {"models", [](const PanelInfo& i, QWidget* p) -> WorkspacePanel* { return new ModelsPanel(i, p); }},
+      {"data", [](const PanelInfo& i, QWidget* p) -> WorkspacePanel* { return new DataPanel(i, p); }},
+      {"jobs", [](const PanelInfo& i, QWidget* p) -> WorkspacePanel* { return new JobsPanel(i, p); }},
+      {"curves", [](const PanelInfo&, QWidget* p) -> WorkspacePanel* { return new CurvePanel(p); }},
+      {"quantization", [](const PanelInfo&, QWidget* p) -> WorkspacePanel* { return new QuantizationPanel(p); }},
+      {"evaluation", [](const PanelInfo&, QWidget* p) -> WorkspacePanel* { return new EvaluationPanel(p); }},
+      {"rating", [](const PanelInfo&, QWidget* p) -> WorkspacePanel* { return new RatingPanel(p); }},
+      {"compare", [](const PanelInfo&, QWidget* p) -> WorkspacePanel* { return new ComparePanel(p); }},
+  };
+  for (PanelInfo& info : list)
+    for (const auto& [id, make] : pages)
+      if (info.id == QLatin1String(id)) info.create = make;
   return list;
 }
 

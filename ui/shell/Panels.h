@@ -16,7 +16,7 @@ struct PanelInfo {
   QString id;           // stable: "models", "data", "jobs", "curves", "quantization", "evaluation", "rating", "compare"
   QString title;        // translated
   QString description;  // translated; what the panel is for
-  std::function<WorkspacePanel*(const PanelInfo&, QWidget* parent)> create;  // builds the page
+  std::function<WorkspacePanel*(const PanelInfo&, QWidget* parent)> create{};  // builds the page
 };
 
 QList<PanelInfo> panels();
