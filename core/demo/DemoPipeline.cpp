@@ -266,7 +266,7 @@ class Demo {
     pick.seed = o_.seed;
     const ItemSource pairs = itemsFromEvaluations(ws_.store(), evaluations, StudyKind::Pairwise, pick);
     StudySpec spec;
-    spec.name = QStringLiteral("Demo: blind A/B of teacher, student and student+LoRA");
+    spec.name = QStringLiteral("Demo: blind A/B of three models");  // names would unblind the raters
     spec.kind = StudyKind::Pairwise;
     spec.seed = o_.seed;
     spec.source = pairs.source;
@@ -280,7 +280,7 @@ class Demo {
     };
     std::mt19937_64 rng(o_.seed + 7);
     std::vector<RatingUpdate> updates;
-    for (const QString rater : {QStringLiteral("simulated rater 1"), QStringLiteral("simulated rater 2")})
+    for (const QString& rater : {QStringLiteral("simulated rater 1"), QStringLiteral("simulated rater 2")})
       for (const StudyItem& it : studies.items(r_.pairwiseStudy)) {
         const double a = exact(it.evaluationA, it.sampleIndex), b = exact(it.evaluationB, it.sampleIndex);
         Choice c = a > b ? Choice::A : b > a ? Choice::B : (a > 0 ? Choice::Tie : Choice::BothBad);
@@ -302,7 +302,7 @@ class Demo {
     student.seed = o_.seed;
     const ItemSource rubricItems = itemsFromEvaluations(ws_.store(), evaluations, StudyKind::Rubric, student);
     StudySpec rubric;
-    rubric.name = QStringLiteral("Demo: rate the student's answers");
+    rubric.name = QStringLiteral("Demo: rate one model's answers");
     rubric.kind = StudyKind::Rubric;
     rubric.seed = o_.seed;
     rubric.source = rubricItems.source;

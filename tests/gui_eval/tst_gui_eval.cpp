@@ -196,6 +196,7 @@ class TestGuiEval : public QObject {
     // The pairwise study (the demo's first) ranks three models, blinded before reveal.
     const StudyStore studies(ws_->store());
     const qint64 pairwise = studies.list().back().id;  // newest first: the rubric study was created last
+    QCOMPARE(panel.studyPicker()->currentData().toLongLong(), pairwise);  // the newest study with ratings
     panel.studyPicker()->setCurrentIndex(panel.studyPicker()->findData(pairwise));
     QCOMPARE(panel.humanScores()->rowCount(), 3);
     QCOMPARE(panel.humanScores()->headerData(1, Qt::Horizontal).toString(), QStringLiteral("Elo [95% CI]"));

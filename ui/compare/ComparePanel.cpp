@@ -65,6 +65,10 @@ ComparePanel::ComparePanel(QWidget* parent)
   plot_->setMinimumHeight(200);
   plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
   plot_->legend->setVisible(true);
+  QFont legendFont = plot_->legend->font();
+  legendFont.setPointSizeF(legendFont.pointSizeF() * 0.8);
+  plot_->legend->setFont(legendFont);
+  plot_->legend->setBrush(QColor(255, 255, 255, 200));  // the curves stay visible behind it
   plot_->xAxis->setLabel(tr("step"));
   plot_->yAxis->setLabel(tr("loss"));
 
@@ -168,7 +172,13 @@ void ComparePanel::fillStudies() {
   if (store_)
     for (const StudyInfo& s : StudyStore(*store_).list())
       studies_->addItem(QStringLiteral("#%1 %2 (%3)").arg(s.id).arg(s.name, studyKindName(s.kind)), s.id);
-  const int at = studies_->findData(keep);
+  int at = studies_->findData(keep);
+  if (at < 0 && store_)  // at first, the newest study that has ratings (an unrated one has no scores to show)
+    for (const StudyInfo& s : StudyStore(*store_).list())
+      if (s.ratings > 0) {
+        at = studies_->findData(s.id);
+        break;
+      }
   studies_->setCurrentIndex(at >= 0 ? at : (studies_->count() ? 0 : -1));
 }
 

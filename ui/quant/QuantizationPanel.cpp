@@ -77,6 +77,8 @@ QuantizationPanel::QuantizationPanel(QWidget* parent)
   auto* vertical = new QSplitter(Qt::Vertical, this);
   vertical->addWidget(view_);
   vertical->addWidget(plots);
+  vertical->setStretchFactor(0, 2);
+  vertical->setStretchFactor(1, 3);
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(new QLabel(QStringLiteral("<h2>%1</h2>").arg(tr("Quantization").toHtmlEscaped()), this));
   layout->addLayout(top);
