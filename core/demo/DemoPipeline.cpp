@@ -166,7 +166,7 @@ class Demo {
                                 {"name", "Demo teacher: trained from scratch"},
                                 {"student", paths_.base()},
                                 {"data", dataSection(false)},
-                                {"train", trainSection(o_.teacherSteps, 5e-3, 100)},
+                                {"train", trainSection(o_.teacherSteps, 3e-3, 50)},
                                 {"device", "cpu"},
                                 {"output", paths_.teacher()}});
     ModelStore(ws_.store()).addFolder(paths_.teacher(), ModelRole::Teacher, QStringLiteral("demo teacher (4 layers)"));
