@@ -68,7 +68,14 @@ ComparePanel::ComparePanel(QWidget* parent)
   QFont legendFont = plot_->legend->font();
   legendFont.setPointSizeF(legendFont.pointSizeF() * 0.8);
   plot_->legend->setFont(legendFont);
-  plot_->legend->setBrush(QColor(255, 255, 255, 200));  // the curves stay visible behind it
+  // The legend sits under the plot (two entries a row) so it never hides the curves.
+  auto* below = new QCPLayoutGrid;
+  plot_->plotLayout()->addElement(1, 0, below);
+  below->setMargins(QMargins(5, 0, 5, 5));
+  below->addElement(0, 0, plot_->legend);
+  plot_->legend->setFillOrder(QCPLegend::foColumnsFirst);
+  plot_->legend->setWrap(2);
+  plot_->plotLayout()->setRowStretchFactor(1, 0.001);
   plot_->xAxis->setLabel(tr("step"));
   plot_->yAxis->setLabel(tr("loss"));
 
@@ -156,7 +163,7 @@ void ComparePanel::replotRuns() {
         QPen pen(c, 1.6);
         if (QLatin1String(name) == QLatin1String("val_loss")) pen.setStyle(Qt::DashLine);
         g->setPen(pen);
-        g->setName(QStringLiteral("%1 %2").arg(item->text(), QLatin1String(name)));
+        g->setName(QStringLiteral("#%1 %2").arg(id).arg(QLatin1String(name)));  // the run list names #id
         for (const MetricPoint& p : points) g->addData(double(p.step), p.value);
       }
     }
