@@ -4,6 +4,7 @@
 #include "jobs/JobTableModel.h"
 #include "jobs/JobsPanel.h"
 #include "runtime/Runtime.h"
+#include "eval/EvaluationPanel.h"
 #include "shell/AboutDialog.h"
 #include "shell/AppSettings.h"
 #include "shell/DemoBuild.h"
@@ -178,6 +179,11 @@ class TestMainWindow : public QObject {
     QVERIFY(t.load(QStringLiteral(":/i18n/distillery_zh_CN.qm")));
     QCOMPARE(t.translate("Panels", "Models"), QStringLiteral("模型"));
     QCOMPARE(t.translate("Panels", "Human rating"), QStringLiteral("人工评估"));
+    // Panel classes are looked up by their namespaced class name, as moc names them.
+    QCOMPARE(QString::fromLatin1(EvaluationPanel::staticMetaObject.className()),
+             QStringLiteral("distillery::ui::EvaluationPanel"));
+    QCOMPARE(t.translate("distillery::ui::EvaluationPanel", "Only where the models disagree"),
+             QStringLiteral("仅显示模型结果不一致的样本"));
   }
 
   void settingsPersist() {

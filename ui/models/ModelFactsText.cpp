@@ -9,7 +9,8 @@ namespace distillery::ui {
 
 namespace {
 
-QString tr(const char* text) { return QCoreApplication::translate("ModelFacts", text); }
+// lupdate files tr() calls outside a class under the enclosing namespace's name; look them up there.
+QString tr(const char* text) { return QCoreApplication::translate("distillery::ui", text); }
 
 QString valueText(const QJsonValue& v) {
   if (v.isNull() || v.isUndefined()) return tr("not stated");
