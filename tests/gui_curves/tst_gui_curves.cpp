@@ -406,24 +406,22 @@ class TestGuiCurves : public QObject {
     panel.setWorkspace(&ws, &runner);
     const qint64 id = runner.enqueue(JobSpec::fromJson(job, QStringLiteral("job.json")));
     QSignalSpy idle(&runner, &JobRunner::idle);
-    // The panel checks the job once it runs and follows its loss while it trains.
-    QList<int> counts;
-    QElapsedTimer clock;
-    clock.start();
-    while (idle.isEmpty() && clock.elapsed() < 120000) {
-      QTest::qWait(50);
-      const QCPGraph* g = panel.plot()->graphFor(id, QStringLiteral("loss"));
-      if (g && (counts.isEmpty() || counts.last() != g->dataCount())) counts << g->dataCount();
-    }
-    QVERIFY2(!idle.isEmpty(), "the job did not finish within 2 minutes");
-    QCOMPARE(runner.snapshot(id).status, JobStatus::Succeeded);
+    // Paused part-way (so the check does not depend on how fast this machine trains): the panel has checked the job
+    // and shows the steps the trainer has written so far (rows arrive in batches of 200, about 20 steps).
+    QTRY_VERIFY_WITH_TIMEOUT(runner.snapshot(id).step >= 30, 120000);
+    QVERIFY(runner.pause(id));
+    QTRY_COMPARE_WITH_TIMEOUT(runner.snapshot(id).status, JobStatus::Paused, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(panel.plot()->graphFor(id, QStringLiteral("loss")) &&
+                                 panel.plot()->graphFor(id, QStringLiteral("loss"))->dataCount() > 0,
+                             10000);
+    const int partWay = panel.plot()->graphFor(id, QStringLiteral("loss"))->dataCount();
+    QVERIFY2(partWay > 0 && partWay < steps, qPrintable(QStringLiteral("%1 points while paused").arg(partWay)));
     QVERIFY(panel.jobModel()->isChecked(id));
+    QVERIFY(runner.resume(id));
+    QTRY_VERIFY_WITH_TIMEOUT(!idle.isEmpty(), 120000);
+    QCOMPARE(runner.snapshot(id).status, JobStatus::Succeeded);
+    // After the job: every step, the curve grown from where it was.
     QTRY_COMPARE(panel.plot()->graphFor(id, QStringLiteral("loss"))->dataCount(), steps);
-    qInfo() << "loss points seen while the job ran:" << counts;
-    QVERIFY(std::is_sorted(counts.begin(), counts.end()));
-    // Rows arrive in the trainer's batches (200 rows, about 20 steps): the curve is seen part-way at least once.
-    QVERIFY2(std::any_of(counts.begin(), counts.end(), [&](int c) { return c > 0 && c < steps; }),
-             qPrintable(QStringLiteral("only saw %1 points").arg(counts.value(0))));
     panel.setWorkspace(nullptr, nullptr);
     ws.store().closeThisThread();
   }

@@ -70,7 +70,9 @@ void setModules(QWidget* f, const QStringList& names) {
 void enterLoraExample(JobForm& form) {
   setChoice(&form, QStringLiteral("kind"), QStringLiteral("lora"));
   setText(&form, QStringLiteral("name"), QStringLiteral("tiny-llama alpaca LoRA"));
-  setText(&form, QStringLiteral("student"), fixture(QStringLiteral("tiny-llama")));
+  // The folder the example names (its relative path resolved against the file), which is the fixture model even
+  // when DISTILLERY_FIXTURES spells the same folder another way.
+  setText(&form, QStringLiteral("student"), JobSpec::fromFile(jobsData(QStringLiteral("lora_job.json"))).student);
   setText(&form, QStringLiteral("output"), QStringLiteral("/tmp/distillery-examples/lora"));
   setChoice(&form, QStringLiteral("device"), QStringLiteral("cpu"));
   setText(&form, QStringLiteral("data.train"), jobsData(QStringLiteral("alpaca.jsonl")));
