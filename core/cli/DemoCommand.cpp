@@ -46,14 +46,8 @@ static int demo(Context& ctx) {
            .arg(rt.blas, rt.cudaAvailable ? QStringLiteral("%1 CUDA device(s)").arg(rt.cudaDevices)
                                           : QStringLiteral("no CUDA device")));
 
-  DemoOptions o;
+  DemoOptions o = p.isSet(quick) ? DemoOptions::quick() : DemoOptions{};
   o.workspace = ws.root();
-  if (p.isSet(quick)) {
-    o.teacherSteps = 12;
-    o.distillSteps = 8;
-    o.loraSteps = 6;
-    o.evalSamples = 6;
-  }
   std::atomic_bool cancel{false};
   const SigintCancels interrupt(cancel);
   o.cancel = &cancel;

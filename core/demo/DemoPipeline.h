@@ -38,6 +38,17 @@ struct DemoOptions {
   uint64_t seed = 0;              // data split, initialisation, training order
   std::atomic_bool* cancel = nullptr;                // set: stop within a training step; the demo stays resumable
   std::function<void(const DemoProgress&)> progress;  // from the calling thread, at most a few times a second
+
+  // The quick demo (`distillery-cli demo --quick`, the GUI tests' demo): a few steps each, seconds instead of
+  // minutes; the models learn little, every panel still gets real rows.
+  static DemoOptions quick() {
+    DemoOptions o;
+    o.teacherSteps = 12;
+    o.distillSteps = 8;
+    o.loraSteps = 6;
+    o.evalSamples = 6;
+    return o;
+  }
 };
 
 struct DemoResult {

@@ -1,4 +1,5 @@
-// How τ and α change over a distillation run (KdSpec's temperatureSchedule / alphaSchedule).
+// How τ and α change over a distillation run (KdSpec's temperatureSchedule / alphaSchedule). scheduleValue itself
+// is declared in kd/ScheduleCurve.h (torch-free, so the GUI's schedule preview uses the same code):
 //
 //   constant  start
 //   linear    start + (end − start)·t,                 t = step / (totalSteps − 1), clamped to [0, 1]
@@ -12,14 +13,12 @@
 //   KdLossOptions o = kdOptionsAtStep(spec.kd, step, spec.train.maxSteps);
 #pragma once
 #include "kd/KdLoss.h"
+#include "kd/ScheduleCurve.h"
 #include "train/JobSpec.h"
 
 #include <cstdint>
 
 namespace distillery {
-
-// Throws Error(field "kind", value) for an unknown kind, or stages < 1.
-double scheduleValue(const ScheduleSpec& s, int64_t step, int64_t totalSteps);
 
 // The loss options of a KD job at `step`: divergence, β and chunk size from the spec; τ and α from their
 // schedules, or kd.temperature / kd.alpha where the schedule's kind is "constant" (its start is ignored then,

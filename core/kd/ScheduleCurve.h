@@ -9,7 +9,9 @@
 
 namespace distillery {
 
-// Declared in kd/Schedule.h as well (that header pulls torch through KdLoss.h); defined in Schedule.cpp.
+// The schedule's value at `step` (the kinds are described in kd/Schedule.h, which includes this header; this one
+// stays free of torch). Throws Error(field "kind", value) for an unknown kind, or stages < 1. Defined in
+// Schedule.cpp.
 double scheduleValue(const ScheduleSpec& s, int64_t step, int64_t totalSteps);
 
 // kd.temperature / kd.alpha where the schedule's kind is "constant", else the schedule's value at `step`.

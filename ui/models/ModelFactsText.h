@@ -1,10 +1,17 @@
 // The Models panel's facts view: inspectModel()'s JSON (core/model/ModelFacts.h) as readable HTML, and the
 // tokenizer check (does tokenizer.json load, does its vocabulary fit the config's vocab_size).
 #pragma once
+#include <QtCore/QCoreApplication>
 #include <QtCore/QJsonObject>
 #include <QtCore/QString>
 
 namespace distillery::ui {
+
+// The translation context of these texts: ModelFactsText::tr files them (for lupdate and at run time) under
+// "distillery::ui::ModelFactsText", named like the panels' classes, not under the bare namespace.
+class ModelFactsText {
+  Q_DECLARE_TR_FUNCTIONS(distillery::ui::ModelFactsText)
+};
 
 struct TokenizerCheck {
   enum class State { Ok, Padded, Mismatch, Missing, Broken } state = State::Missing;

@@ -162,14 +162,8 @@ void MainWindow::refreshPanels() {
 void MainWindow::openDemo(const QString& path, bool fastForTests) {
   if (!openWorkspace(path, !QFileInfo::exists(Workspace::databasePath(path)))) return;
   if (demoBuilt(*workspace_) || demo_) return;
-  DemoOptions o;
+  DemoOptions o = fastForTests ? DemoOptions::quick() : DemoOptions{};
   o.workspace = workspace_->root();
-  if (fastForTests) {
-    o.teacherSteps = 12;
-    o.distillSteps = 8;
-    o.loraSteps = 6;
-    o.evalSamples = 6;
-  }
   demo_ = new DemoBuild(o, this);
   // The progress bar and the stop button sit in one status-bar widget that goes when the build does.
   demoBar_ = new QWidget(this);
