@@ -2,8 +2,10 @@
 // For each N (default 100000 and 1000000): 4 curves × N points, adaptive sampling (QCustomPlot's default), a
 // 1200×700 plot. Bare: replot() of the static data, and "live": addData of 1% new points per curve then replot().
 // Ours: CurvePlot fed the same values as metric rows with EMA smoothing 0.6, each round appending 1% new points
-// (CurveBuffer, EMA, graph data, axis bounds) then replot(). Medians of 20 rounds, the live rounds of the two
-// alternating; ratio = ours / bare live.
+// (CurveBuffer, EMA, graph data, axis bounds) then replot(). Medians of 20 rounds, the live rounds of the plots
+// alternating; ratio = ours / bare live. "Ours" draws the same 4 curves as bare (raw curves off); "ours+raw" is the
+// panel's default look, each smoothed curve with its faint raw curve behind it (8 curves drawn), reported beside
+// it with its own ratio to the bare 4.
 #include "Bench.h"
 #include "curves/CurvePlot.h"
 
@@ -51,7 +53,7 @@ double median(std::vector<double> v) {
 double ms(const QElapsedTimer& t) { return double(t.nsecsElapsed()) * 1e-6; }
 
 struct Timings {
-  double bareStatic = 0, bareLive = 0, ours = 0;
+  double bareStatic = 0, bareLive = 0, ours = 0, oursRaw = 0;
 };
 
 Timings measure(qsizetype n) {
@@ -70,11 +72,15 @@ Timings measure(qsizetype n) {
   }
   bare.rescaleAxes();
 
-  ui::CurvePlot ours;
-  ours.resize(1200, 700);
-  ours.show();
-  ours.setSmoothing(0.6);
-  ours.setShown({1}, names);
+  ui::CurvePlot ours, oursRaw;
+  for (ui::CurvePlot* p : {&ours, &oursRaw}) {
+    p->resize(1200, 700);
+    p->show();
+    p->setSmoothing(0.6);
+    p->setShown({1}, names);
+  }
+  ours.setShowRaw(false);
+  oursRaw.setShowRaw(true);
   // Rows as MetricReader hands them over: each step's metrics together.
   auto rows = [&](qsizetype from, qsizetype count) {
     std::vector<MetricRow> out;
@@ -83,10 +89,12 @@ Timings measure(qsizetype n) {
       for (int c = 0; c < kCurves; ++c) out.push_back({qint64(s.x[size_t(i)]), names[c], s.y[c][size_t(i)], double(i)});
     return out;
   };
-  for (qsizetype from = 0; from < n; from += 100000) ours.append(1, rows(from, std::min<qsizetype>(100000, n - from)));
+  for (qsizetype from = 0; from < n; from += 100000)
+    for (ui::CurvePlot* p : {&ours, &oursRaw}) p->append(1, rows(from, std::min<qsizetype>(100000, n - from)));
 
   bare.replot();  // warm: paint buffers, label caches
   ours.replot();
+  oursRaw.replot();
   Timings t;
   std::vector<double> times;
   for (int r = 0; r < kRounds; ++r) {
@@ -97,7 +105,7 @@ Timings measure(qsizetype n) {
   }
   t.bareStatic = median(times);
   // Live rounds alternate between the two plots, so the load of a shared machine falls on both alike.
-  std::vector<double> bareTimes, oursTimes;
+  std::vector<double> bareTimes, oursTimes, oursRawTimes;
   for (int r = 0; r < kRounds; ++r) {
     const qsizetype from = n + r * chunk;
     QVector<QCPGraphData> points[kCurves];
@@ -116,9 +124,14 @@ Timings measure(qsizetype n) {
     ours.append(1, fresh);
     ours.replot();
     oursTimes.push_back(ms(timer));
+    timer.restart();
+    oursRaw.append(1, fresh);
+    oursRaw.replot();
+    oursRawTimes.push_back(ms(timer));
   }
   t.bareLive = median(bareTimes);
   t.ours = median(oursTimes);
+  t.oursRaw = median(oursRawTimes);
   return t;
 }
 
@@ -133,30 +146,37 @@ int curvesBench(BenchContext& ctx) {
                  .arg(kCurves)
                  .arg(QGuiApplication::platformName())
                  .arg(kRounds);
-  ctx.out << QStringLiteral("  %1 %2 %3 %4 %5\n")
+  ctx.out << QStringLiteral("  %1 %2 %3 %4 %5 %6 %7\n")
                  .arg(QStringLiteral("points/curve"), -14)
                  .arg(QStringLiteral("bare ms"), 10)
                  .arg(QStringLiteral("bare live ms"), 14)
                  .arg(QStringLiteral("ours live ms"), 14)
-                 .arg(QStringLiteral("ours/bare live"), 16);
+                 .arg(QStringLiteral("ours/bare live"), 16)
+                 .arg(QStringLiteral("ours+raw ms"), 13)
+                 .arg(QStringLiteral("ours+raw/bare"), 15);
   QJsonArray results;
   for (qsizetype n : sizes) {
     if (n <= 0) continue;
     const Timings t = measure(n);
     const double ratio = t.bareLive > 0 ? t.ours / t.bareLive : 0;
-    ctx.out << QStringLiteral("  %1 %2 %3 %4 %5\n")
+    const double rawRatio = t.bareLive > 0 ? t.oursRaw / t.bareLive : 0;
+    ctx.out << QStringLiteral("  %1 %2 %3 %4 %5 %6 %7\n")
                    .arg(n, -14)
                    .arg(t.bareStatic, 10, 'f', 2)
                    .arg(t.bareLive, 14, 'f', 2)
                    .arg(t.ours, 14, 'f', 2)
-                   .arg(ratio, 16, 'f', 2);
+                   .arg(ratio, 16, 'f', 2)
+                   .arg(t.oursRaw, 13, 'f', 2)
+                   .arg(rawRatio, 15, 'f', 2);
     ctx.out.flush();
     results.append(QJsonObject{{QStringLiteral("points_per_curve"), qint64(n)},
                                {QStringLiteral("curves"), kCurves},
                                {QStringLiteral("bare_replot_ms"), t.bareStatic},
                                {QStringLiteral("bare_live_ms"), t.bareLive},
                                {QStringLiteral("ours_live_ms"), t.ours},
-                               {QStringLiteral("ratio"), ratio}});
+                               {QStringLiteral("ratio"), ratio},
+                               {QStringLiteral("ours_raw_live_ms"), t.oursRaw},
+                               {QStringLiteral("ours_raw_ratio"), rawRatio}});
   }
   ctx.results.insert(QStringLiteral("curves"), QJsonObject{{QStringLiteral("platform"), QGuiApplication::platformName()},
                                                            {QStringLiteral("rounds"), kRounds},

@@ -1,11 +1,14 @@
 // The Curves panel offscreen: the debiased EMA against hand-computed values, the tokens axis, resumed series,
-// reading only new rows, axis modes, overlays and their legend, exports (CSV exact, PNG/SVG real), the pickers'
-// model, persisted settings, the panel inside MainWindow, and a tiny real LoRA job whose curve grows live.
+// reading only new rows, axis modes, overlays and their legend, the faint raw curves (against stored values) behind
+// the smoothed ones (against a Python reference, tests/data/gui_curves), the right y-axis for lr and grad_norm,
+// jobs another process adds to the store, exports (CSV exact, PNG/SVG real), the pickers' model, persisted
+// settings, the panel inside MainWindow, and a tiny real LoRA job whose curve grows live.
 #include "curves/CheckListModel.h"
 #include "curves/CurveBuffer.h"
 #include "curves/CurveExport.h"
 #include "curves/CurvePanel.h"
 #include "curves/CurvePlot.h"
+#include "curves/CurveSettings.h"
 #include "jobs/JobRunner.h"
 #include "shell/MainWindow.h"
 #include "store/MetricReader.h"
@@ -17,9 +20,11 @@
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QFile>
 #include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
 #include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
+#include <QtSql/QSqlDatabase>
 #include <QtSql/QSqlQuery>
 #include <QtGui/QImage>
 #include <QtTest/QAbstractItemModelTester>
@@ -31,6 +36,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 using namespace distillery;
 using namespace distillery::ui;
@@ -75,6 +81,39 @@ std::vector<double> valuesOf(const QCPGraph* g) {
   std::vector<double> values;
   for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it) values.push_back(it->value);
   return values;
+}
+
+// tests/data/gui_curves/ema_reference.json (make_ema_reference.py): steps, loss, lr, smoothed{"0.6", "0.9"}.
+QJsonObject emaReference() {
+  QFile f(testDataDir() + QStringLiteral("/gui_curves/ema_reference.json"));
+  if (!f.open(QIODevice::ReadOnly)) qFatal("cannot read ema_reference.json");
+  return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+std::vector<double> doubles(const QJsonValue& v) {
+  std::vector<double> out;
+  for (const QJsonValue& x : v.toArray()) out.push_back(x.toDouble());
+  return out;
+}
+
+// max_i |a_i − b_i| / |b_i| (infinity when the sizes differ).
+double maxRelativeError(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size()) return std::numeric_limits<double>::infinity();
+  double worst = 0;
+  for (size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::abs(a[i] - b[i]) / std::abs(b[i]));
+  return worst;
+}
+
+// The stored values of a job's metric in step order, read back with SQL (what the raw curve must show).
+std::vector<double> storedValues(const Store& store, qint64 job, const QString& name) {
+  QSqlQuery q(store.connection());
+  q.prepare(QStringLiteral("SELECT value FROM metrics WHERE job_id = ? AND name = ? ORDER BY step"));
+  q.addBindValue(job);
+  q.addBindValue(name);
+  if (!q.exec()) qFatal("cannot read metrics");
+  std::vector<double> out;
+  while (q.next()) out.push_back(q.value(0).toDouble());
+  return out;
 }
 
 // Steps 1..n of loss (1/step), lr and tokens (100 per step), one second apart.
@@ -190,6 +229,7 @@ class TestGuiCurves : public QObject {
       QCOMPARE(panel.jobModel()->checkedKeys(), QVariantList{job});  // the newest job with metrics
       QCPGraph* loss = panel.plot()->graphFor(job, QStringLiteral("loss"));
       QVERIFY(loss);
+      QVERIFY(!panel.plot()->rawGraphFor(job, QStringLiteral("loss")));  // smoothing 0: no raw twin
       QCOMPARE(loss->dataCount(), 3);
       QVERIFY(!panel.plot()->graphFor(job, QStringLiteral("lr")));  // not checked by default
       addMetrics(ws.store(), job, trainingRows(4, 6));
@@ -209,6 +249,148 @@ class TestGuiCurves : public QObject {
       panel.setWorkspace(nullptr, nullptr);
       QCOMPARE(panel.plot()->graphCount(), 0);
       QCOMPARE(panel.jobModel()->rowCount(), 0);
+    }
+    ws.store().closeThisThread();
+  }
+
+  // ---- Raw and smoothed curves, the right axis ----
+  void rawCurveBehindTheSmoothedOne() {
+    const QJsonObject ref = emaReference();
+    const std::vector<double> steps = doubles(ref["steps"]), loss = doubles(ref["loss"]), lr = doubles(ref["lr"]);
+    std::vector<MetricRow> rows;
+    for (size_t i = 0; i < steps.size(); ++i) {
+      rows.push_back(MetricRow{qint64(steps[i]), QStringLiteral("loss"), loss[i], steps[i]});
+      rows.push_back(MetricRow{qint64(steps[i]), QStringLiteral("lr"), lr[i], steps[i]});
+    }
+    QTemporaryDir dir;
+    const Workspace ws = Workspace::init(dir.path());
+    const qint64 job = addJob(ws.store(), QStringLiteral("noisy"));
+    addMetrics(ws.store(), job, rows);
+    {
+      CurvePanel panel;
+      panel.smoothingSlider()->setValue(60);
+      QVERIFY(panel.showRawBox()->isChecked());  // the default
+      panel.setWorkspace(&ws, nullptr);
+      QCPGraph* smoothed = panel.plot()->graphFor(job, QStringLiteral("loss"));
+      QCPGraph* raw = panel.plot()->rawGraphFor(job, QStringLiteral("loss"));
+      QVERIFY(smoothed && raw);
+      // The raw curve: the values as stored, at the same steps.
+      QCOMPARE(valuesOf(raw), storedValues(ws.store(), job, QStringLiteral("loss")));
+      QCOMPARE(keysOf(raw), steps);
+      QCOMPARE(keysOf(smoothed), steps);
+      // The smoothed curve: the EMA the panel computes (CurveBuffer::smooth), and that equals the Python reference.
+      const std::vector<double> drawn = valuesOf(smoothed), expected = doubles(ref["smoothed"].toObject()["0.6"]);
+      QCOMPARE(drawn, CurveBuffer::smooth(storedValues(ws.store(), job, QStringLiteral("loss")), 0.6));
+      double worst = maxRelativeError(drawn, expected);
+      QVERIFY2(worst < 1e-12, qPrintable(QStringLiteral("relative error %1").arg(worst)));
+      // Same colour, faint, on the layer below, and not in the legend (one entry per smoothed curve).
+      QCOMPARE(raw->pen().color().rgb() & 0xffffff, smoothed->pen().color().rgb() & 0xffffff);
+      QVERIFY(raw->pen().color().alpha() < 100);
+      QCOMPARE(smoothed->pen().color().alpha(), 255);
+      QCOMPARE(raw->layer()->name(), QStringLiteral("raw"));
+      QVERIFY(raw->layer()->index() < smoothed->layer()->index());
+      QCOMPARE(panel.plot()->legend->itemCount(), 1);
+      // More smoothing: the reference's w = 0.9 column; the raw curve does not change.
+      panel.smoothingSlider()->setValue(90);
+      smoothed = panel.plot()->graphFor(job, QStringLiteral("loss"));
+      worst = maxRelativeError(valuesOf(smoothed), doubles(ref["smoothed"].toObject()["0.9"]));
+      QVERIFY2(worst < 1e-12, qPrintable(QStringLiteral("relative error %1").arg(worst)));
+      QCOMPARE(valuesOf(panel.plot()->rawGraphFor(job, QStringLiteral("loss"))), loss);
+      // The toggle, and no raw twin without smoothing (the two would coincide).
+      panel.showRawBox()->setChecked(false);
+      QVERIFY(!panel.plot()->rawGraphFor(job, QStringLiteral("loss")));
+      QCOMPARE(panel.plot()->graphCount(), 1);
+      panel.showRawBox()->setChecked(true);
+      QCOMPARE(panel.plot()->graphCount(), 2);
+      panel.smoothingSlider()->setValue(0);
+      QVERIFY(!panel.plot()->rawGraphFor(job, QStringLiteral("loss")));
+      QCOMPARE(valuesOf(panel.plot()->graphFor(job, QStringLiteral("loss"))), loss);
+      panel.setWorkspace(nullptr, nullptr);
+    }
+    QVERIFY(CurveSettings::load().showRaw);
+    ws.store().closeThisThread();
+  }
+
+  void lrAndGradNormOnTheRightAxis() {
+    CurvePlot plot;
+    plot.setSmoothing(0.5);
+    plot.setShown({1}, {QStringLiteral("loss"), QStringLiteral("lr"), QStringLiteral("grad_norm")});
+    std::vector<MetricRow> rows = trainingRows(1, 10);  // loss 1/step, lr 1e-3
+    for (qint64 s = 1; s <= 10; ++s) rows.push_back(row(s, "grad_norm", 40.0 + double(s), double(s)));
+    plot.append(1, rows);
+    QCOMPARE(plot.graphFor(1, "loss")->valueAxis(), plot.yAxis);
+    QCOMPARE(plot.graphFor(1, "lr")->valueAxis(), plot.yAxis2);
+    QCOMPARE(plot.graphFor(1, "grad_norm")->valueAxis(), plot.yAxis2);
+    QCOMPARE(plot.rawGraphFor(1, "lr")->valueAxis(), plot.yAxis2);  // the raw twin follows its curve
+    QCOMPARE(plot.rawGraphFor(1, "loss")->valueAxis(), plot.yAxis);
+    QVERIFY(plot.yAxis2->visible());
+    QCOMPARE(plot.yAxis->label(), QStringLiteral("loss"));
+    QCOMPARE(plot.yAxis2->label(), QStringLiteral("lr, grad_norm"));
+    QCOMPARE(plot.graphFor(1, "lr")->name(), QStringLiteral("#1: lr (right axis)"));
+    // Each axis spans its own curves: the left one the losses (0.1 … 1), the right one lr and grad_norm (1e-3 … 50).
+    QVERIFY(plot.yAxis->range().lower <= 0.1 && plot.yAxis->range().upper >= 1 && plot.yAxis->range().upper < 2);
+    QVERIFY(plot.yAxis2->range().lower <= 1e-3 && plot.yAxis2->range().upper >= 50);
+    // Log-y on both, each from its own smallest positive value.
+    plot.setLogY(true);
+    QCOMPARE(plot.yAxis->scaleType(), QCPAxis::stLogarithmic);
+    QCOMPARE(plot.yAxis2->scaleType(), QCPAxis::stLogarithmic);
+    QCOMPARE(plot.yAxis->range().lower, 0.1 / 1.2);
+    QCOMPARE(plot.yAxis2->range().lower, 1e-3 / 1.2);
+    QCOMPARE(plot.yAxis2->range().upper, 50 * 1.2);
+    // Only losses shown: no right axis.
+    plot.setShown({1}, {QStringLiteral("loss")});
+    QVERIFY(!plot.yAxis2->visible());
+    QVERIFY(!CurvePlot::onRightAxis(QStringLiteral("val_loss")) && !CurvePlot::onRightAxis(QStringLiteral("loss_kd")));
+    QVERIFY(CurvePlot::onRightAxis(QStringLiteral("tokens_per_s")));
+  }
+
+  // A job another process writes to the store (`distillery-cli train` on the same workspace) joins the run list at
+  // the next check of the jobs table, without any JobRunner signal; so does its status change.
+  void jobsOfAnotherProcessAppear() {
+    QTemporaryDir dir;
+    const Workspace ws = Workspace::init(dir.path());
+    const qint64 first = addJob(ws.store(), QStringLiteral("ours"));
+    addMetrics(ws.store(), first, trainingRows(1, 3));
+    {
+      CurvePanel panel;
+      panel.setWorkspace(&ws, nullptr);
+      QCOMPARE(panel.jobModel()->rowCount(), 1);
+      {
+        // Another connection to the same file, as another process has.
+        QSqlDatabase other = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("otherProcess"));
+        other.setDatabaseName(ws.store().path());
+        QVERIFY(other.open());
+        QSqlQuery q(other);
+        QVERIFY(q.exec(QStringLiteral("INSERT INTO jobs (kind, name, config_json, status, created_at) "
+                                      "VALUES ('distill', 'cli run', '{}', 'running', 'now')")));
+        const qint64 id = q.lastInsertId().toLongLong();
+        QElapsedTimer seen;
+        seen.start();
+        QTRY_COMPARE_WITH_TIMEOUT(panel.jobModel()->rowCount(), 2, 2500);
+        QVERIFY2(seen.elapsed() <= CurvePanel::kJobPollMs + 2 * CurvePanel::kTickMs + 500,
+                 qPrintable(QStringLiteral("%1 ms").arg(seen.elapsed())));
+        const auto labelOf = [&panel](qint64 key) {
+          for (int r = 0; r < panel.jobModel()->rowCount(); ++r)
+            if (panel.jobModel()->items()[r].key.toLongLong() == key) return panel.jobModel()->index(r).data().toString();
+          return QString();
+        };
+        QCOMPARE(labelOf(id), QStringLiteral("cli run (running)"));
+        QVERIFY(!panel.jobModel()->isChecked(id));  // the user's checked run stays what is shown
+        QVERIFY(q.exec(QStringLiteral("UPDATE jobs SET status = 'succeeded' WHERE id = %1").arg(id)));
+        QTRY_COMPARE_WITH_TIMEOUT(labelOf(id), QStringLiteral("cli run (succeeded)"), 2500);
+        QVERIFY(panel.jobModel()->isChecked(first));
+        // With nothing shown, another process's job that starts running is checked, as one of ours would be.
+        panel.jobModel()->setChecked(first, false);
+        QVERIFY(q.exec(QStringLiteral("INSERT INTO jobs (kind, name, config_json, status, created_at) "
+                                      "VALUES ('lora', 'cli lora', '{}', 'running', 'now')")));
+        const qint64 running = q.lastInsertId().toLongLong();
+        QTRY_VERIFY_WITH_TIMEOUT(panel.jobModel()->isChecked(running), 2500);
+        QCOMPARE(panel.jobModel()->checkedKeys(), QVariantList{running});
+        q.finish();
+        other.close();
+      }
+      QSqlDatabase::removeDatabase(QStringLiteral("otherProcess"));
+      panel.setWorkspace(nullptr, nullptr);
     }
     ws.store().closeThisThread();
   }
@@ -349,11 +531,14 @@ class TestGuiCurves : public QObject {
       CurvePanel panel;
       QCOMPARE(panel.smoothingSlider()->value(), 60);  // the default
       panel.smoothingSlider()->setValue(85);
+      panel.showRawBox()->setChecked(false);
       panel.logYBox()->setChecked(true);
       panel.xAxisBox()->setCurrentIndex(panel.xAxisBox()->findData(int(CurveAxis::Tokens)));
     }
     CurvePanel again;
     QCOMPARE(again.smoothingSlider()->value(), 85);
+    QVERIFY(!again.showRawBox()->isChecked());
+    QVERIFY(!again.plot()->showRaw());
     QVERIFY(again.logYBox()->isChecked());
     QCOMPARE(again.plot()->xAxisMode(), CurveAxis::Tokens);
     QCOMPARE(again.plot()->smoothing(), 0.85);
@@ -363,9 +548,10 @@ class TestGuiCurves : public QObject {
   // ---- Through the main window ----
   void panelInTheMainWindow() {
     QTemporaryDir dir;
+    qint64 a = 0;
     {
       const Workspace ws = Workspace::init(dir.filePath("ws"));
-      const qint64 a = addJob(ws.store(), QStringLiteral("run a"));
+      a = addJob(ws.store(), QStringLiteral("run a"));
       addMetrics(ws.store(), a, trainingRows(1, 20));
       ws.store().closeThisThread();
     }
@@ -377,9 +563,11 @@ class TestGuiCurves : public QObject {
     auto* panel = qobject_cast<CurvePanel*>(w.panel(QStringLiteral("curves")));
     QVERIFY(panel);
     QVERIFY(panel->isVisible());
-    QTRY_COMPARE(panel->plot()->graphCount(), 1);
-    QCOMPARE(panel->plot()->graph(0)->dataCount(), 20);
-    QCOMPARE(panel->plot()->graph(0)->name(), QStringLiteral("run a: loss"));
+    QTRY_VERIFY(panel->plot()->graphFor(a, QStringLiteral("loss")));
+    QCOMPARE(panel->plot()->graphCount(), 2);  // the smoothed curve and its raw twin (smoothing 0.6, the default)
+    QCOMPARE(panel->plot()->graphFor(a, QStringLiteral("loss"))->dataCount(), 20);
+    QCOMPARE(panel->plot()->graphFor(a, QStringLiteral("loss"))->name(), QStringLiteral("run a: loss"));
+    QCOMPARE(panel->plot()->rawGraphFor(a, QStringLiteral("loss"))->dataCount(), 20);
     QCOMPARE(panel->jobModel()->index(0).data().toString(), QStringLiteral("run a (succeeded)"));
     w.closeWorkspace();
     QCOMPARE(panel->plot()->graphCount(), 0);

@@ -4,10 +4,12 @@
 #include "curves/CheckListModel.h"
 #include "curves/CurveExport.h"
 #include "curves/CurvePlot.h"
+#include "jobs/JobListStamp.h"
 #include "jobs/JobRunner.h"
 #include "jobs/JobStore.h"
 #include "store/Workspace.h"
 
+#include <QtCore/QDateTime>
 #include <QtCore/QTimer>
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QComboBox>
@@ -42,6 +44,7 @@ CurvePanel::CurvePanel(QWidget* parent)
       metricView_(new QListView(this)),
       smoothing_(new QSlider(Qt::Horizontal, this)),
       smoothingValue_(new QLabel(this)),
+      showRaw_(new QCheckBox(tr("Ra&w"), this)),
       logY_(new QCheckBox(tr("&Log y"), this)),
       xAxis_(new QComboBox(this)),
       export_(new QToolButton(this)),
@@ -78,6 +81,9 @@ CurvePanel::CurvePanel(QWidget* parent)
   smoothing_->setToolTip(tr("Exponential moving average weight w, as in TensorBoard (debiased): 0 draws the raw "
                             "values, 0.6 is a usual choice, 0.9–0.99 for noisy losses."));
   smoothingValue_->setMinimumWidth(32);
+  showRaw_->setObjectName(QStringLiteral("curveShowRaw"));
+  showRaw_->setToolTip(tr("Draw the raw values as a faint curve behind each smoothed one (same colour), so the "
+                          "smoothing hides no spike. Only while smoothing is above 0."));
   logY_->setToolTip(tr("Logarithmic y-axis, for losses that fall over orders of magnitude (values ≤ 0 are not drawn)."));
   auto* xLabel = new QLabel(tr("&X axis"), this);
   xLabel->setBuddy(xAxis_);
@@ -101,6 +107,7 @@ CurvePanel::CurvePanel(QWidget* parent)
   controls->addWidget(smoothingLabel);
   controls->addWidget(smoothing_, 1);
   controls->addWidget(smoothingValue_);
+  controls->addWidget(showRaw_);
   controls->addSpacing(12);
   controls->addWidget(logY_);
   controls->addSpacing(12);
@@ -126,7 +133,8 @@ CurvePanel::CurvePanel(QWidget* parent)
   layout->addWidget(splitter);
   setTabOrder(jobView_, metricView_);
   setTabOrder(metricView_, smoothing_);
-  setTabOrder(smoothing_, logY_);
+  setTabOrder(smoothing_, showRaw_);
+  setTabOrder(showRaw_, logY_);
   setTabOrder(logY_, xAxis_);
   setTabOrder(xAxis_, fit);
   setTabOrder(fit, export_);
@@ -135,6 +143,11 @@ CurvePanel::CurvePanel(QWidget* parent)
   connect(smoothing_, &QSlider::valueChanged, this, [this](int v) {
     smoothingValue_->setText(QString::number(v / 100.0, 'f', 2));
     plot_->setSmoothing(v / 100.0);
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+    saveSettings();
+  });
+  connect(showRaw_, &QCheckBox::toggled, this, [this](bool on) {
+    plot_->setShowRaw(on);
     plot_->replot(QCustomPlot::rpQueuedReplot);
     saveSettings();
   });
@@ -164,15 +177,18 @@ CurvePanel::~CurvePanel() = default;
 void CurvePanel::applySettings() {
   smoothing_->setValue(int(std::lround(settings_.smoothing * 100)));
   smoothingValue_->setText(QString::number(smoothing_->value() / 100.0, 'f', 2));
+  showRaw_->setChecked(settings_.showRaw);
   logY_->setChecked(settings_.logY);
   xAxis_->setCurrentIndex(xAxis_->findData(int(settings_.xAxis)));
   plot_->setSmoothing(smoothing_->value() / 100.0);
+  plot_->setShowRaw(settings_.showRaw);
   plot_->setLogY(settings_.logY);
   plot_->setXAxis(settings_.xAxis);
 }
 
 void CurvePanel::saveSettings() {
   settings_.smoothing = smoothing_->value() / 100.0;
+  settings_.showRaw = showRaw_->isChecked();
   settings_.logY = logY_->isChecked();
   settings_.xAxis = CurveAxis(xAxis_->currentData().toInt());
   // Metrics the shown jobs do not have stay remembered (another workspace may log them).
@@ -193,6 +209,7 @@ void CurvePanel::setWorkspace(const Workspace* ws, JobRunner* runner) {
   jobs_->setItems({});
   metrics_->setItems({});
   jobsListed_ = false;
+  jobStamp_.clear();
   status_->clear();
   ws_ = ws;
   plot_->replot(QCustomPlot::rpQueuedReplot);
@@ -208,6 +225,8 @@ void CurvePanel::refreshJobs() {
   if (!ws_) return;
   QList<JobRow> rows;
   try {
+    jobStamp_ = jobListStamp(ws_->store());  // before the list: a change in between shows at the next check
+    lastJobPollMs_ = QDateTime::currentMSecsSinceEpoch();
     rows = JobStore(ws_->store()).list();
   } catch (const Error& e) {
     status_->setText(e.message());
@@ -259,6 +278,7 @@ void CurvePanel::refreshMetricList() {
 void CurvePanel::poll() {
   // Appending can grow the metric list, which changes what is shown and polls again: one pass at a time.
   if (!ws_ || polling_) return;
+  if (QDateTime::currentMSecsSinceEpoch() - lastJobPollMs_ >= kJobPollMs) pollJobList();
   polling_ = true;
   bool any = false;
   try {
@@ -292,6 +312,32 @@ void CurvePanel::jobStatusChanged(qint64 id, const QString& status) {
   refreshJobs();
   // A job that starts while nothing is shown is what the user wants to watch.
   if (status == QLatin1String("running") && (!known || jobs_->checkedKeys().isEmpty())) jobs_->setChecked(id, true);
+}
+
+void CurvePanel::pollJobList() {
+  lastJobPollMs_ = QDateTime::currentMSecsSinceEpoch();
+  QString stamp;
+  try {
+    stamp = jobListStamp(ws_->store());
+  } catch (const Error& e) {
+    status_->setText(e.message());
+    return;
+  }
+  if (stamp == jobStamp_) return;
+  QList<qint64> known;
+  for (const CheckItem& item : jobs_->items()) known << item.key.toLongLong();
+  refreshJobs();
+  // Another process's job that started while nothing is shown is what the user wants to watch, as for ours.
+  if (!jobs_->checkedKeys().isEmpty()) return;
+  try {
+    for (const JobRow& r : JobStore(ws_->store()).list(JobStatus::Running))
+      if (!known.contains(r.id)) {
+        jobs_->setChecked(r.id, true);
+        break;
+      }
+  } catch (const Error& e) {
+    status_->setText(e.message());
+  }
 }
 
 void CurvePanel::exportAs(const QString& format) {

@@ -47,6 +47,10 @@ CurvePlot::CurvePlot(QWidget* parent) : QCustomPlot(parent) {
   tracer_->setStyle(QCPItemTracer::tsCircle);
   tracer_->setSize(8);
   tracer_->setVisible(false);
+  // Raw curves on a layer below the smoothed ones, so no run's faint curve covers another run's smoothed one.
+  addLayer(QStringLiteral("raw"), layer(QStringLiteral("main")), QCustomPlot::limBelow);
+  yAxis2->setVisible(false);  // shown while a right-axis metric is drawn
+  yAxis2->setTickLabels(true);
   // Not a tooltip: it would cover the hover values.
   setWhatsThis(tr("Drag to pan, wheel to zoom, double-click to fit the curves again. Hover a curve for its values."));
   updateAxisLabels();
@@ -88,24 +92,48 @@ void CurvePlot::append(qint64 jobId, const std::vector<MetricRow>& rows) {
   }
 }
 
-// Appends the series' points from index `from` on (from 0: replaces the graph's data).
+// Appends the series' points from index `from` on (from 0: replaces the graph's data), to the raw curve as well.
 void CurvePlot::fill(Graph& g, const CurveSeries& s, qsizetype from) {
   const std::vector<double>& xs = s.x(axis_);
-  QVector<QCPGraphData> points(s.size() - from);
+  QVector<QCPGraphData> points(s.size() - from), raw(g.raw ? s.size() - from : 0);
   for (qsizetype i = from; i < s.size(); ++i) {
-    points[i - from] = QCPGraphData(xs[size_t(i)], s.smoothed[size_t(i)]);
-    g.bounds.add(xs[size_t(i)], s.smoothed[size_t(i)]);
+    const double x = xs[size_t(i)];
+    points[i - from] = QCPGraphData(x, s.smoothed[size_t(i)]);
+    g.bounds.add(x, s.smoothed[size_t(i)]);
+    if (g.raw) {
+      raw[i - from] = QCPGraphData(x, s.raw[size_t(i)]);
+      g.rawBounds.add(x, s.raw[size_t(i)]);
+    }
   }
   const bool sorted = std::is_sorted(xs.begin() + from, xs.end());  // wall time may restart after a resume
-  if (from == 0) g.graph->data()->set(points, sorted);
-  else g.graph->data()->add(points, sorted);
+  for (auto [graph, data] : {std::pair{g.graph, &points}, std::pair{g.raw, &raw}}) {
+    if (!graph) continue;
+    if (from == 0) graph->data()->set(*data, sorted);
+    else graph->data()->add(*data, sorted);
+  }
+}
+
+bool CurvePlot::onRightAxis(const QString& metric) {
+  static const QStringList names = {
+      QStringLiteral("lr"),      QStringLiteral("grad_norm"), QStringLiteral("tokens"), QStringLiteral("tokens_per_s"),
+      QStringLiteral("gpu_mem"), QStringLiteral("epoch"),     QStringLiteral("eta_s"),  QStringLiteral("val_tokens")};
+  return names.contains(metric) || metric.startsWith(QLatin1String("lr_")) || metric.startsWith(QLatin1String("grad_"));
+}
+
+QString CurvePlot::graphName(const QString& jobLabel, const QString& metric) const {
+  return onRightAxis(metric) ? tr("%1: %2 (right axis)").arg(jobLabel, metric) : tr("%1: %2").arg(jobLabel, metric);
 }
 
 void CurvePlot::rebuildGraphs() {
   tracer_->setGraph(nullptr);  // it would point at a deleted graph
   tracer_->setVisible(false);
-  for (auto& [key, g] : graphs_) removeGraph(g.graph);
+  for (auto& [key, g] : graphs_) {
+    if (g.raw) removeGraph(g.raw);
+    removeGraph(g.graph);
+  }
   graphs_.clear();
+  const bool drawRaw = showRaw_ && smoothing_ > 0;
+  bool anyRight = false;
   int color = 0;
   for (qint64 id : shownJobs_) {
     auto jt = jobs_.find(id);
@@ -113,10 +141,25 @@ void CurvePlot::rebuildGraphs() {
       const CurveSeries* s = jt == jobs_.end() ? nullptr : jt->second.buffer.series(metric);
       if (!s || s->size() == 0) continue;
       Graph& g = graphs_[{id, metric}];
-      g.graph = addGraph();
-      g.graph->setName(tr("%1: %2").arg(jt->second.label, metric));
+      g.right = onRightAxis(metric);
+      anyRight = anyRight || g.right;
+      QCPAxis* valueAxis = g.right ? yAxis2 : yAxis;
+      const QColor c = paletteColor(color++);
+      if (drawRaw) {
+        g.raw = addGraph(xAxis, valueAxis);
+        g.raw->setLayer(QStringLiteral("raw"));
+        g.raw->setName(tr("%1 (raw)").arg(graphName(jt->second.label, metric)));
+        g.raw->removeFromLegend();  // the legend names the smoothed curve; its raw twin has its colour
+        QColor faint = c;
+        faint.setAlpha(56);
+        g.raw->setPen(QPen(faint, 0));
+        // Not antialiased: at this alpha the jagged edge does not show, and the twin costs half as much to draw.
+        g.raw->setAntialiased(false);
+      }
+      g.graph = addGraph(xAxis, valueAxis);
+      g.graph->setName(graphName(jt->second.label, metric));
       // Width 0 (cosmetic, one device pixel): wider antialiased lines go through the stroker, ~20× slower to draw.
-      g.graph->setPen(QPen(paletteColor(color++), 0));
+      g.graph->setPen(QPen(c, 0));
       // Validation runs every N steps: its few points are marked (a single one is visible at all). Training series
       // stay unmarked: a marker per point would cost every replot of a long run.
       if (metric.startsWith(QLatin1String("val_")))
@@ -124,27 +167,39 @@ void CurvePlot::rebuildGraphs() {
       fill(g, *s, 0);
     }
   }
+  yAxis2->setVisible(anyRight);
   if (follow_) updateRanges();
 }
 
 void CurvePlot::updateRanges() {
-  Bounds all;
-  for (const auto& [key, g] : graphs_) {
-    if (g.bounds.empty) continue;
-    all.add(g.bounds.xMin, g.bounds.yMin);
-    all.add(g.bounds.xMax, g.bounds.yMax);
-    if (g.bounds.anyPositive) all.add(g.bounds.xMin, g.bounds.yMinPositive);
-  }
+  Bounds left, right;
+  for (const auto& [key, g] : graphs_)
+    for (const Bounds* b : {&g.bounds, g.raw ? &g.rawBounds : nullptr}) {
+      if (!b || b->empty) continue;
+      Bounds& all = g.right ? right : left;
+      all.add(b->xMin, b->yMin);
+      all.add(b->xMax, b->yMax);
+      if (b->anyPositive) all.add(b->xMin, b->yMinPositive);
+    }
+  if (left.empty && right.empty) return;
+  const double xMin = left.empty ? right.xMin : right.empty ? left.xMin : std::min(left.xMin, right.xMin);
+  const double xMax = left.empty ? right.xMax : right.empty ? left.xMax : std::max(left.xMax, right.xMax);
+  const double xPad = xMax > xMin ? 0.0 : 1.0;
+  xAxis->setRange(xMin - xPad, xMax + xPad);
+  rangeAxis(yAxis, left);
+  rangeAxis(yAxis2, right);
+}
+
+// One value axis fitted to the bounds of its curves (left as it is when it has none).
+void CurvePlot::rangeAxis(QCPAxis* axis, const Bounds& all) const {
   if (all.empty) return;
-  const double xPad = all.xMax > all.xMin ? 0.0 : 1.0;
-  xAxis->setRange(all.xMin - xPad, all.xMax + xPad);
   if (logY_) {
     if (!all.anyPositive) return;
     const double lo = all.yMinPositive, hi = std::max(all.yMax, lo);
-    yAxis->setRange(lo / 1.2, hi * 1.2);
+    axis->setRange(lo / 1.2, hi * 1.2);
   } else {
     const double span = all.yMax - all.yMin, pad = span > 0 ? span * 0.05 : std::max(1e-9, std::abs(all.yMax) * 0.1);
-    yAxis->setRange(all.yMin - pad, all.yMax + pad);
+    axis->setRange(all.yMin - pad, all.yMax + pad);
   }
 }
 
@@ -152,7 +207,10 @@ void CurvePlot::updateAxisLabels() {
   xAxis->setLabel(axis_ == CurveAxis::Step       ? tr("Step")
                   : axis_ == CurveAxis::WallTime ? tr("Wall time (s)")
                                                  : tr("Tokens"));
-  yAxis->setLabel(shownMetrics_.size() == 1 ? shownMetrics_.first() : tr("Value"));
+  QStringList left, right;
+  for (const QString& m : shownMetrics_) (onRightAxis(m) ? right : left) << m;
+  yAxis->setLabel(left.size() == 1 ? left.first() : tr("Value"));
+  yAxis2->setLabel(right.join(QStringLiteral(", ")));
 }
 
 void CurvePlot::resetJob(qint64 jobId) {
@@ -171,7 +229,10 @@ void CurvePlot::setJobLabel(qint64 jobId, const QString& label) {
   if (j.label == label) return;
   j.label = label;
   for (auto& [key, g] : graphs_)
-    if (key.first == jobId) g.graph->setName(tr("%1: %2").arg(label, key.second));
+    if (key.first == jobId) {
+      g.graph->setName(graphName(label, key.second));
+      if (g.raw) g.raw->setName(tr("%1 (raw)").arg(graphName(label, key.second)));
+    }
 }
 
 QString CurvePlot::jobLabel(qint64 jobId) const {
@@ -200,12 +261,20 @@ void CurvePlot::setSmoothing(double w) {
   rebuildGraphs();
 }
 
+void CurvePlot::setShowRaw(bool on) {
+  if (on == showRaw_) return;
+  showRaw_ = on;
+  rebuildGraphs();
+}
+
 void CurvePlot::setLogY(bool on) {
   if (on == logY_) return;
   logY_ = on;
-  yAxis->setScaleType(on ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
-  if (on) yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
-  else yAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+  for (QCPAxis* axis : {yAxis, yAxis2}) {
+    axis->setScaleType(on ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+    if (on) axis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
+    else axis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+  }
   updateRanges();
 }
 
@@ -241,6 +310,11 @@ QStringList CurvePlot::metricNames() const {
 QCPGraph* CurvePlot::graphFor(qint64 jobId, const QString& metric) const {
   auto it = graphs_.find({jobId, metric});
   return it == graphs_.end() ? nullptr : it->second.graph;
+}
+
+QCPGraph* CurvePlot::rawGraphFor(qint64 jobId, const QString& metric) const {
+  auto it = graphs_.find({jobId, metric});
+  return it == graphs_.end() ? nullptr : it->second.raw;
 }
 
 QList<CurvePlot::ShownSeries> CurvePlot::shownSeries() const {

@@ -2,6 +2,11 @@
 // rows go to the graphs with addData (never a full reload), the axes follow the data from bounds kept as points
 // arrive (no scan of the series), and the caller replots once per timer tick (rpQueuedReplot). Zoom and pan with
 // the mouse stop the following; a double-click (or fitToData) brings it back. Hovering shows the nearest point.
+//
+// Behind each smoothed curve a faint raw curve (same colour, low alpha, on a layer below) shows what the EMA
+// hides; it is left out while smoothing is 0 (the two would coincide). Metrics of another scale than the losses
+// (lr, grad_norm, token counts and rates, ...: onRightAxis) go on the right y-axis, each axis ranged on its own
+// curves; log-y applies to both axes, each from its own smallest positive value.
 #pragma once
 #include "curves/CurveBuffer.h"
 #include "plot/QCustomPlot.h"
@@ -32,6 +37,9 @@ class CurvePlot : public QCustomPlot {
   const QStringList& shownMetrics() const { return shownMetrics_; }
 
   void setSmoothing(double w);  // EMA weight in [0, 0.999] (CurveBuffer); 0 draws the raw values
+  // Draws the faint raw curve behind each smoothed one (when smoothing > 0).
+  void setShowRaw(bool on);
+  bool showRaw() const { return showRaw_; }
   double smoothing() const { return smoothing_; }
   void setLogY(bool on);
   bool logY() const { return logY_; }
@@ -45,8 +53,12 @@ class CurvePlot : public QCustomPlot {
   const CurveBuffer* buffer(qint64 jobId) const;
   // Metric names the shown jobs have, sorted.
   QStringList metricNames() const;
-  // The graph of a pair, nullptr when not drawn.
+  // The graph of a pair, nullptr when not drawn; rawGraphFor: its faint raw curve, nullptr when not drawn.
   QCPGraph* graphFor(qint64 jobId, const QString& metric) const;
+  QCPGraph* rawGraphFor(qint64 jobId, const QString& metric) const;
+  // Whether a metric is drawn on the right y-axis: lr and grad_norm (and names starting "lr_" or "grad_"), the
+  // token counts and rates, gpu_mem, epoch, eta_s. Losses and every other metric go on the left.
+  static bool onRightAxis(const QString& metric);
 
   struct ShownSeries {
     qint64 jobId;
@@ -81,15 +93,19 @@ class CurvePlot : public QCustomPlot {
     CurveBuffer buffer;
   };
   struct Graph {
-    QCPGraph* graph = nullptr;
-    Bounds bounds;
+    QCPGraph* graph = nullptr;  // the smoothed curve (the raw values when smoothing is 0)
+    QCPGraph* raw = nullptr;    // the faint raw curve behind it, when drawn
+    Bounds bounds, rawBounds;   // of the two curves' points
+    bool right = false;         // on yAxis2
   };
   using Key = std::pair<qint64, QString>;
 
   void rebuildGraphs();
   void fill(Graph& g, const CurveSeries& s, qsizetype from);
   void updateRanges();
+  void rangeAxis(QCPAxis* axis, const Bounds& all) const;
   void updateAxisLabels();
+  QString graphName(const QString& jobLabel, const QString& metric) const;
   Job& job(qint64 jobId);
 
   std::map<qint64, Job> jobs_;
@@ -98,6 +114,7 @@ class CurvePlot : public QCustomPlot {
   QStringList shownMetrics_;
   QStringList knownNames_;
   double smoothing_ = 0;
+  bool showRaw_ = true;
   bool logY_ = false;
   CurveAxis axis_ = CurveAxis::Step;
   bool follow_ = true;

@@ -1,4 +1,5 @@
-// What the Curves panel remembers between runs (QSettings, group "curves"): smoothing, log-y, x-axis, metrics.
+// What the Curves panel remembers between runs (QSettings, group "curves"): smoothing, raw curves, log-y, x-axis,
+// metrics.
 #pragma once
 #include "curves/CurveBuffer.h"
 
@@ -8,6 +9,7 @@ namespace distillery::ui {
 
 struct CurveSettings {
   double smoothing = 0.6;  // TensorBoard's default EMA weight
+  bool showRaw = true;     // the faint raw curve behind each smoothed one (TensorBoard draws it too)
   bool logY = false;
   CurveAxis xAxis = CurveAxis::Step;
   QStringList metrics = {QStringLiteral("loss"), QStringLiteral("val_loss")};  // checked in the metric list
