@@ -212,6 +212,8 @@ void pairwiseResults(StudyResults& r, const std::vector<StudyItem>& items, const
     ro.bootstrapRounds = o.bootstrapRounds;
     ro.seed = o.seed;
     ro.confidence = o.confidence;
+    ro.k = o.eloK;
+    ro.initial = o.eloInitial;
     r.ranks = rankModels(battles, ro);
   }
   r.agreement.push_back(agreementOn(QStringLiteral("choice"), choices, {MeasurementLevel::Nominal, KappaWeights::None}));

@@ -25,6 +25,8 @@ struct StudyResultOptions {
   int bootstrapRounds = 1000;                          // resamples for the intervals (0: none, low = high = mean)
   uint64_t seed = 0;                                   // seed of every resampling
   double confidence = 0.95;                            // central percentile interval
+  double eloK = RankOptions{}.k;                       // pairwise: Elo step per battle (RankOptions::k)
+  double eloInitial = RankOptions{}.initial;           // pairwise: Elo start; Bradley-Terry centre (RankOptions)
   MeasurementLevel level = MeasurementLevel::Ordinal;  // Krippendorff's α level for rubric scores (choices: nominal)
   KappaWeights weights = KappaWeights::None;           // Cohen's κ weights for rubric scores
   QStringList metrics{};  // scores_json keys to correlate with (empty: every numeric key but "line", the sample's

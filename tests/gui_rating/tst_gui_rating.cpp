@@ -1,7 +1,9 @@
 // The Human rating panel offscreen: studies created from a JSONL file through the dialog, rated with the keyboard
 // (rubric digits, pairwise arrows and letters, skip, Ctrl+Enter), each rating read back from the store; sides
 // mapped to the right model; two raters; blinding of every text under the panel until the reveal; results tables
-// and the study list through QAbstractItemModelTester; a bad import stores nothing.
+// and the study list through QAbstractItemModelTester; a bad import stores nothing; the results settings (bootstrap
+// rounds, confidence, Elo K and initial rating) give the numbers core's studyResults gives with them; deleting a
+// study removes it and its ratings.
 #include "Fixtures.h"
 #include "eval/EvalStore.h"
 #include "jobs/JobStore.h"
@@ -13,8 +15,14 @@
 #include "rating/ResultsView.h"
 #include "rating/StudyListModel.h"
 #include "shell/Panels.h"
+#include "eval/StudyResults.h"
 #include "store/StudyStore.h"
 #include "store/Workspace.h"
+
+#include <QtSql/QSqlQuery>
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QDoubleSpinBox>
+#include <QtWidgets/QSpinBox>
 
 #include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>
@@ -383,6 +391,100 @@ class TestGuiRating : public QObject {
     QVERIFY(!modelNameIn(visibleTexts(panel->resultsView())).isEmpty());
   }
 
+  // The settings row: the intervals and ratings shown are core's studyResults with the chosen options.
+  void resultSettingsGiveCoreNumbers() {
+    RatingPanel* panel = openPanel();
+    panel->selectStudy(pairwise_);
+    panel->showResults();
+    ResultsView* results = panel->resultsView();
+    QVERIFY(waitForResults(results));
+    QVERIFY(results->eloKBox()->isEnabled());
+    QVERIFY(!results->levelBox()->isEnabled());  // the pairwise choice is nominal: no level to choose
+    const StudyStore studies(ws_->store());
+    const auto rankAt95 = studyResults(studies, pairwise_, results->options()).ranks;
+    QSignalSpy computed(results, &ResultsView::computed);
+    results->roundsBox()->setValue(300);
+    results->confidenceBox()->setValue(80);
+    results->eloKBox()->setValue(16);
+    results->eloInitialBox()->setValue(1500);
+    QVERIFY(computed.wait(20000));  // one computation after the last change
+    QVERIFY(waitForResults(results));
+    const StudyResultOptions o = results->options();
+    QCOMPARE(o.bootstrapRounds, 300);
+    QCOMPARE(o.confidence, 0.8);
+    QCOMPARE(o.eloK, 16.0);
+    QCOMPARE(o.eloInitial, 1500.0);
+    QCOMPARE(o.seed, uint64_t(1));
+    StudyResultOptions direct;
+    direct.bootstrapRounds = 300;
+    direct.seed = 1;
+    direct.confidence = 0.8;
+    direct.eloK = 16;
+    direct.eloInitial = 1500;
+    const std::map<QString, ModelRank> ranks = studyResults(studies, pairwise_, direct).ranks;
+    // And that is Ranking's rankModels on the study's battles with K 16 and initial rating 1500 (both bad is a tie).
+    std::vector<Battle> battles;
+    for (const StoredRating& r : studies.ratings(pairwise_)) {
+      const StudyItem item = itemById(studies, pairwise_, r.itemId);
+      battles.push_back({item.modelA, item.modelB,
+                         *r.choice == Choice::A   ? Winner::A
+                         : *r.choice == Choice::B ? Winner::B
+                                                  : Winner::Tie});
+    }
+    RankOptions rank;
+    rank.k = 16;
+    rank.initial = 1500;
+    rank.bootstrapRounds = 300;
+    rank.seed = 1;
+    rank.confidence = 0.8;
+    const std::map<QString, ModelRank> ranked = rankModels(battles, rank);
+    QCOMPARE(ranked.size(), ranks.size());
+    for (const auto& [model, k] : ranked) {
+      QCOMPARE(ranks.at(model).elo, k.elo);
+      QCOMPARE(ranks.at(model).eloLow, k.eloLow);
+      QCOMPARE(ranks.at(model).btHigh, k.btHigh);
+    }
+    ResultTableModel* t = results->modelsTable();
+    QCOMPARE(t->rowCount(), 2);
+    for (int r = 0; r < t->rowCount(); ++r) {
+      const QString model = t->index(r, 0).data().toString();
+      QVERIFY2(ranks.count(model), qPrintable(model));
+      const ModelRank& k = ranks.at(model);
+      QCOMPARE(t->index(r, 5).data(Qt::UserRole).toDouble(), k.elo);
+      QCOMPARE(t->index(r, 6).data(Qt::UserRole).toDouble(), k.eloLow);
+      QCOMPARE(t->index(r, 7).data(Qt::UserRole).toDouble(), k.eloHigh);
+      QCOMPARE(t->index(r, 8).data(Qt::UserRole).toDouble(), k.bt);
+      QCOMPARE(t->index(r, 9).data(Qt::UserRole).toDouble(), k.btLow);
+      QCOMPARE(t->index(r, 10).data(Qt::UserRole).toDouble(), k.btHigh);
+      // The settings did change the numbers: ratings around 1500 now, the 80% interval inside the 95% one's width.
+      const ModelRank& before = rankAt95.at(model);
+      QVERIFY(std::abs(k.bt - before.bt - 500) < 1e-6);  // Bradley-Terry is centred on the initial rating
+      QVERIFY(k.btHigh - k.btLow <= before.btHigh - before.btLow + 1e-9);
+      QVERIFY(k.elo != before.elo);
+    }
+    // Remembered for the next panel; a rubric study enables the agreement choices instead of Elo's.
+    ResultsView again;
+    QCOMPARE(again.options().bootstrapRounds, 300);
+    QCOMPARE(again.options().confidence, 0.8);
+    QCOMPARE(again.options().eloInitial, 1500.0);
+    panel->selectStudy(rubric_);
+    QVERIFY(waitForResults(results));
+    QVERIFY(results->levelBox()->isEnabled() && results->weightsBox()->isEnabled());
+    QVERIFY(!results->eloKBox()->isEnabled());
+    results->levelBox()->setCurrentIndex(results->levelBox()->findData(int(MeasurementLevel::Interval)));
+    QCOMPARE(results->options().level, MeasurementLevel::Interval);
+    QVERIFY(computed.wait(20000));
+    QVERIFY(waitForResults(results));
+    // Back to the defaults for the tests after this one.
+    results->roundsBox()->setValue(1000);
+    results->confidenceBox()->setValue(95);
+    results->eloKBox()->setValue(4);
+    results->eloInitialBox()->setValue(1000);
+    results->levelBox()->setCurrentIndex(results->levelBox()->findData(int(MeasurementLevel::Ordinal)));
+    QVERIFY(computed.wait(20000));
+    QVERIFY(waitForResults(results));
+  }
+
   void importOfBadCsvStoresNothing() {
     RatingPanel* panel = openPanel();
     panel->selectStudy(pairwise_);
@@ -465,6 +567,40 @@ class TestGuiRating : public QObject {
     ResultTableModel* models = panel->resultsView()->modelsTable();
     QCOMPARE(models->rowCount(), 2);
     for (int r = 0; r < 2; ++r) QCOMPARE(models->index(r, 3).data(Qt::UserRole).toDouble(), 1.5);
+  }
+
+  // Delete: gone from the store (items and ratings by the foreign keys' cascade) and from the list.
+  void deleteStudyRemovesItAndItsRatings() {
+    RatingPanel* panel = openPanel();
+    QAbstractItemModelTester tester(panel->studies(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const StudyStore studies(ws_->store());
+    const size_t studiesBefore = studies.list().size();
+    const int rowsBefore = panel->studies()->rowCount();
+    QVERIFY(!studies.ratings(pairwise_).empty());
+    const auto count = [&](const QString& sql) {
+      QSqlQuery q(ws_->store().connection());
+      if (!q.exec(sql.contains(QLatin1String("%1")) ? sql.arg(pairwise_) : sql) || !q.next()) return qint64(-1);
+      return q.value(0).toLongLong();
+    };
+    const QString ratingsSql = QStringLiteral(
+        "SELECT count(*) FROM ratings WHERE item_id IN (SELECT id FROM study_items WHERE study_id = %1)");
+    QVERIFY(count(ratingsSql) > 0);
+    const qint64 otherRatings = count(QStringLiteral("SELECT count(*) FROM ratings")) - count(ratingsSql);
+    panel->selectStudy(pairwise_);
+    QCOMPARE(panel->currentStudy(), pairwise_);
+    QVERIFY(panel->findChild<QAbstractButton*>(QStringLiteral("deleteStudy"))->isEnabled());
+    QVERIFY2(panel->removeStudy(), qPrintable(panel->messageText()));
+    QVERIFY2(panel->messageText().contains(QStringLiteral("answers compared")), qPrintable(panel->messageText()));
+    QCOMPARE(studies.list().size(), studiesBefore - 1);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM studies WHERE id = %1")), qint64(0));
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM study_items WHERE study_id = %1")), qint64(0));
+    QCOMPARE(count(ratingsSql), qint64(0));
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM ratings")), otherRatings);  // other studies keep theirs
+    QCOMPARE(panel->studies()->rowCount(), rowsBefore - 1);
+    QCOMPARE(panel->studies()->rowOf(pairwise_), -1);
+    QCOMPARE(panel->currentStudy(), 0);
+    QVERIFY(!panel->removeStudy());  // nothing chosen: nothing to delete
+    QCOMPARE(studies.list().size(), studiesBefore - 1);
   }
 
   void closingTheWorkspaceDropsEverything() {

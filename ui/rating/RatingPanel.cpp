@@ -39,7 +39,8 @@ RatingPanel::RatingPanel(QWidget* parent)
       revealButton_(new QPushButton(tr("Re&veal models…"), this)),
       exportItemsButton_(new QPushButton(tr("Export &items…"), this)),
       exportRatingsButton_(new QPushButton(tr("Export ra&tings…"), this)),
-      importButton_(new QPushButton(tr("I&mport ratings…"), this)) {
+      importButton_(new QPushButton(tr("I&mport ratings…"), this)),
+      deleteButton_(new QPushButton(tr("&Delete study…"), this)) {
   setObjectName(QStringLiteral("panel_rating"));
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(new QLabel(QStringLiteral("<h2>%1</h2>").arg(tr("Human rating").toHtmlEscaped()), this));
@@ -60,7 +61,11 @@ RatingPanel::RatingPanel(QWidget* parent)
   exportItemsButton_->setToolTip(tr("Save the study's items as CSV, JSONL or JSON (blinded until revealed)."));
   exportRatingsButton_->setToolTip(tr("Save every rater's ratings as CSV, JSONL or JSON."));
   importButton_->setToolTip(tr("Add ratings collected elsewhere (CSV, JSONL or JSON); checked first, all or nothing."));
-  for (QPushButton* b : {newButton_, revealButton_, exportItemsButton_, exportRatingsButton_, importButton_})
+  deleteButton_->setObjectName(QStringLiteral("deleteStudy"));
+  deleteButton_->setToolTip(tr("Delete this study with its items and every rater's ratings (asks first; cannot be "
+                               "undone: export the ratings first to keep them)."));
+  for (QPushButton* b :
+       {newButton_, revealButton_, exportItemsButton_, exportRatingsButton_, importButton_, deleteButton_})
     bar->addWidget(b);
   layout->addLayout(bar);
 
@@ -101,6 +106,7 @@ RatingPanel::RatingPanel(QWidget* parent)
   connect(exportItemsButton_, &QPushButton::clicked, this, [this] { exportWithDialog(StudyExport::Items); });
   connect(exportRatingsButton_, &QPushButton::clicked, this, [this] { exportWithDialog(StudyExport::Ratings); });
   connect(importButton_, &QPushButton::clicked, this, &RatingPanel::importWithDialog);
+  connect(deleteButton_, &QPushButton::clicked, this, [this] { removeStudy(); });
   rater_->setRater(raterName_->text());
   updateActions();
 }
@@ -180,6 +186,7 @@ void RatingPanel::updateActions() {
   exportItemsButton_->setEnabled(has);
   exportRatingsButton_->setEnabled(has);
   importButton_->setEnabled(has);
+  deleteButton_->setEnabled(has);
 }
 
 void RatingPanel::setMessage(const QString& text, bool error) {
@@ -218,6 +225,33 @@ bool RatingPanel::reveal() {
   refreshStudies();
   if (current_) results_->setStudy(store_, current_);
   setMessage(tr("Models revealed."), false);
+  return true;
+}
+
+bool RatingPanel::removeStudy() {
+  if (!store_ || !current_) return false;
+  const StudyInfo study = *current_;
+  if (dialogs_) {
+    QMessageBox box(QMessageBox::Warning, tr("Delete study"), tr("Delete the study \"%1\"?").arg(study.name),
+                    QMessageBox::Cancel, this);
+    box.setInformativeText(tr("Its %1 item(s) and %n rating(s) by %2 rater(s) are deleted from the workspace. This "
+                              "cannot be undone: export the ratings first if you may need them.",
+                              nullptr, study.ratings)
+                               .arg(study.items)
+                               .arg(study.raters));
+    QPushButton* remove = box.addButton(tr("Delete"), QMessageBox::DestructiveRole);
+    box.setDefaultButton(QMessageBox::Cancel);
+    box.exec();
+    if (box.clickedButton() != remove) return false;
+  }
+  try {
+    StudyStore(*store_).remove(study.id);
+  } catch (const Error& e) {
+    setMessage(e.message(), true);
+    return false;
+  }
+  refreshStudies();  // the study is gone from the list; nothing is chosen then
+  setMessage(tr("Deleted the study \"%1\" and its %n rating(s).", nullptr, study.ratings).arg(study.name), false);
   return true;
 }
 

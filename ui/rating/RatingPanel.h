@@ -1,5 +1,5 @@
 // The "Human rating" page: the workspace's studies, a rater name (remembered), the rater view and the results
-// view of the chosen study, and the study actions (new, reveal, export, import). Errors show in the page's message
+// view of the chosen study, and the study actions (new, reveal, export, import, delete). Errors show in the page's message
 // line naming the file, line and field; nothing is stored then.
 #pragma once
 #include "shell/WorkspacePanel.h"
@@ -34,7 +34,7 @@ class RatingPanel : public WorkspacePanel {
   qint64 currentStudy() const { return current_ ? current_->id : 0; }
   QString messageText() const;
 
-  // Tests and callers that skip the dialogs: confirmations (reveal) and message boxes are off when false.
+  // Tests and callers that skip the dialogs: confirmations (reveal, delete) and message boxes are off when false.
   void setDialogsEnabled(bool on) { dialogs_ = on; }
   void selectStudy(qint64 studyId);
   void setRater(const QString& name);
@@ -45,6 +45,9 @@ class RatingPanel : public WorkspacePanel {
   bool exportTo(const QString& path, StudyExport what);
   bool importFrom(const QString& path);
   void newStudy();
+  // Deletes the chosen study with its items and ratings (StudyStore::remove), after a confirmation naming the study
+  // and what is lost; there is no undo.
+  bool removeStudy();
 
  private:
   void studyChosen();
@@ -70,6 +73,7 @@ class RatingPanel : public WorkspacePanel {
   QPushButton* exportItemsButton_;
   QPushButton* exportRatingsButton_;
   QPushButton* importButton_;
+  QPushButton* deleteButton_;
 };
 
 }  // namespace distillery::ui

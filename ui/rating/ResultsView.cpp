@@ -3,7 +3,11 @@
 #include "plot/QCustomPlot.h"
 #include "rating/ResultTableModel.h"
 
+#include <QtCore/QSettings>
 #include <QtCore/QThread>
+#include <QtCore/QTimer>
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QDoubleSpinBox>
 #include <QtWidgets/QFormLayout>
 #include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QHeaderView>
@@ -34,12 +38,26 @@ QTableView* tableOn(ResultTableModel* model, const QString& name, QWidget* paren
 
 QVariant optionalNumber(const std::optional<double>& v) { return v ? QVariant(*v) : QVariant(); }
 
+const QString kSettings = QStringLiteral("rating/results/");
+
+QLabel* buddyLabel(const QString& text, QWidget* buddy, QWidget* parent) {
+  auto* label = new QLabel(text, parent);
+  label->setBuddy(buddy);
+  return label;
+}
+
 }  // namespace
 
 ResultsView::ResultsView(QWidget* parent)
     : QWidget(parent),
       summary_(new QLabel(this)),
       rounds_(new QSpinBox(this)),
+      confidence_(new QDoubleSpinBox(this)),
+      eloK_(new QDoubleSpinBox(this)),
+      eloInitial_(new QDoubleSpinBox(this)),
+      level_(new QComboBox(this)),
+      weights_(new QComboBox(this)),
+      recompute_(new QTimer(this)),
       models_(new ResultTableModel(this)),
       headToHead_(new ResultTableModel(this)),
       agreement_(new ResultTableModel(this)),
@@ -52,21 +70,89 @@ ResultsView::ResultsView(QWidget* parent)
   summary_->setObjectName(QStringLiteral("resultsSummary"));
   summary_->setWordWrap(true);
   top->addWidget(summary_, 1);
-  auto* roundsLabel = new QLabel(tr("&Bootstrap rounds:"), this);
-  roundsLabel->setBuddy(rounds_);
+  const QSettings settings;
+  const StudyResultOptions defaults;
+  rounds_->setObjectName(QStringLiteral("bootstrapRounds"));
   rounds_->setRange(0, 100000);
   rounds_->setSingleStep(500);
-  rounds_->setValue(1000);
+  rounds_->setValue(settings.value(kSettings + QStringLiteral("bootstrap"), defaults.bootstrapRounds).toInt());
   rounds_->setToolTip(
-      tr("Resamples for the 95% intervals (typical 1000; 0 computes no intervals; more is slower but "
-         "steadier)."));
+      tr("Resamples for the intervals (typical 1000; 0 computes no intervals; more is slower but steadier)."));
+  confidence_->setObjectName(QStringLiteral("confidenceLevel"));
+  confidence_->setRange(50, 99.9);
+  confidence_->setDecimals(1);
+  confidence_->setSingleStep(5);
+  confidence_->setSuffix(QStringLiteral(" %"));
+  confidence_->setValue(settings.value(kSettings + QStringLiteral("confidence"), defaults.confidence).toDouble() * 100);
+  confidence_->setToolTip(tr("Confidence level of the intervals: the central percentile range of the bootstrap "
+                             "values (typical 95%; 90% narrower, 99% wider)."));
+  eloK_->setObjectName(QStringLiteral("eloK"));
+  eloK_->setRange(0.1, 64);
+  eloK_->setDecimals(1);
+  eloK_->setValue(settings.value(kSettings + QStringLiteral("elo_k"), defaults.eloK).toDouble());
+  eloK_->setToolTip(tr("Elo K-factor: how far one battle moves the ratings (pairwise studies; Chatbot Arena uses 4; "
+                       "16–32 for few battles, where ratings must move quickly)."));
+  eloInitial_->setObjectName(QStringLiteral("eloInitial"));
+  eloInitial_->setRange(0, 5000);
+  eloInitial_->setDecimals(0);
+  eloInitial_->setSingleStep(100);
+  eloInitial_->setValue(settings.value(kSettings + QStringLiteral("elo_initial"), defaults.eloInitial).toDouble());
+  eloInitial_->setToolTip(tr("Elo starting rating; the Bradley-Terry ratings are centred on it (pairwise studies; "
+                             "typical 1000, or 1500 as in chess)."));
+  level_->setObjectName(QStringLiteral("agreementLevel"));
+  level_->addItem(tr("ordinal"), int(MeasurementLevel::Ordinal));
+  level_->addItem(tr("interval"), int(MeasurementLevel::Interval));
+  level_->addItem(tr("nominal"), int(MeasurementLevel::Nominal));
+  level_->addItem(tr("ratio"), int(MeasurementLevel::Ratio));
+  level_->setCurrentIndex(std::max(0, level_->findData(settings.value(kSettings + QStringLiteral("level"),
+                                                                      int(defaults.level)).toInt())));
+  level_->setToolTip(tr("Krippendorff's α level for rubric scores: ordinal (scores ranked, the usual choice for "
+                        "0–3 scales), interval (differences count), nominal (any disagreement counts the same), "
+                        "ratio."));
+  weights_->setObjectName(QStringLiteral("kappaWeights"));
+  weights_->addItem(tr("unweighted"), int(KappaWeights::None));
+  weights_->addItem(tr("linear"), int(KappaWeights::Linear));
+  weights_->addItem(tr("quadratic"), int(KappaWeights::Quadratic));
+  weights_->setCurrentIndex(std::max(0, weights_->findData(settings.value(kSettings + QStringLiteral("weights"),
+                                                                          int(defaults.weights)).toInt())));
+  weights_->setToolTip(tr("Cohen's κ weights for rubric scores (two raters): unweighted counts exact agreement "
+                          "only; linear or quadratic give partial credit to near scores (quadratic is common)."));
   auto* recompute = new QPushButton(tr("&Recompute"), this);
   recompute->setToolTip(tr("Compute the results again from the ratings stored now."));
-  top->addWidget(roundsLabel);
-  top->addWidget(rounds_);
   top->addWidget(recompute);
   layout->addLayout(top);
+  auto* settingsRow = new QHBoxLayout;
+  settingsRow->addWidget(buddyLabel(tr("&Bootstrap rounds:"), rounds_, this));
+  settingsRow->addWidget(rounds_);
+  settingsRow->addWidget(buddyLabel(tr("C&onfidence:"), confidence_, this));
+  settingsRow->addWidget(confidence_);
+  settingsRow->addSpacing(12);
+  settingsRow->addWidget(buddyLabel(tr("Elo &K:"), eloK_, this));
+  settingsRow->addWidget(eloK_);
+  settingsRow->addWidget(buddyLabel(tr("&Initial rating:"), eloInitial_, this));
+  settingsRow->addWidget(eloInitial_);
+  settingsRow->addSpacing(12);
+  settingsRow->addWidget(buddyLabel(tr("&α level:"), level_, this));
+  settingsRow->addWidget(level_);
+  settingsRow->addWidget(buddyLabel(tr("κ &weights:"), weights_, this));
+  settingsRow->addWidget(weights_);
+  settingsRow->addStretch(1);
+  layout->addLayout(settingsRow);
+  setTabOrder(rounds_, confidence_);
+  setTabOrder(confidence_, eloK_);
+  setTabOrder(eloK_, eloInitial_);
+  setTabOrder(eloInitial_, level_);
+  setTabOrder(level_, weights_);
+  setTabOrder(weights_, recompute);
   connect(recompute, &QPushButton::clicked, this, &ResultsView::refresh);
+  recompute_->setSingleShot(true);
+  recompute_->setInterval(400);
+  connect(recompute_, &QTimer::timeout, this, &ResultsView::refresh);
+  for (QSpinBox* box : {rounds_}) connect(box, &QSpinBox::valueChanged, this, &ResultsView::settingChanged);
+  for (QDoubleSpinBox* box : {confidence_, eloK_, eloInitial_})
+    connect(box, &QDoubleSpinBox::valueChanged, this, &ResultsView::settingChanged);
+  for (QComboBox* box : {level_, weights_})
+    connect(box, &QComboBox::currentIndexChanged, this, &ResultsView::settingChanged);
 
   auto* tabs = new QTabWidget(this);
   auto* scores = new QSplitter(Qt::Vertical, tabs);
@@ -101,11 +187,48 @@ ResultsView::~ResultsView() {
 void ResultsView::setStudy(std::optional<Store> store, const std::optional<StudyInfo>& study) {
   store_ = std::move(store);
   study_ = store_ ? study : std::nullopt;
+  updateSettingsEnabled();
   refresh();
+}
+
+StudyResultOptions ResultsView::options() const {
+  StudyResultOptions o;
+  o.bootstrapRounds = rounds_->value();
+  o.seed = 1;
+  o.confidence = confidence_->value() / 100.0;
+  o.eloK = eloK_->value();
+  o.eloInitial = eloInitial_->value();
+  o.level = MeasurementLevel(level_->currentData().toInt());
+  o.weights = KappaWeights(weights_->currentData().toInt());
+  return o;
+}
+
+void ResultsView::settingChanged() {
+  const StudyResultOptions o = options();
+  QSettings settings;
+  settings.setValue(kSettings + QStringLiteral("bootstrap"), o.bootstrapRounds);
+  settings.setValue(kSettings + QStringLiteral("confidence"), o.confidence);
+  settings.setValue(kSettings + QStringLiteral("elo_k"), o.eloK);
+  settings.setValue(kSettings + QStringLiteral("elo_initial"), o.eloInitial);
+  settings.setValue(kSettings + QStringLiteral("level"), int(o.level));
+  settings.setValue(kSettings + QStringLiteral("weights"), int(o.weights));
+  if (store_ && study_) recompute_->start();  // restarted by each change: one computation after the last
+}
+
+// Elo settings only mean something for pairwise studies, the agreement level and weights for rubric scores (the
+// pairwise choice is nominal).
+void ResultsView::updateSettingsEnabled() {
+  const bool pairwise = study_ && study_->kind == StudyKind::Pairwise;
+  const bool rubric = study_ && study_->kind == StudyKind::Rubric;
+  eloK_->setEnabled(pairwise);
+  eloInitial_->setEnabled(pairwise);
+  level_->setEnabled(rubric);
+  weights_->setEnabled(rubric);
 }
 
 void ResultsView::refresh() {
   const quint64 generation = ++generation_;
+  recompute_->stop();
   clearTables();
   if (!store_ || !study_) {
     busy_ = false;
@@ -115,9 +238,7 @@ void ResultsView::refresh() {
   }
   busy_ = true;
   summary_->setText(tr("Computing…"));
-  StudyResultOptions options;
-  options.bootstrapRounds = rounds_->value();
-  options.seed = 1;
+  const StudyResultOptions options = this->options();
   // The worker uses its own connection (Store::connection is per thread, closed when the thread ends) and reports
   // back through a queued call; nothing in it touches a widget.
   QThread* thread = QThread::create([this, store = *store_, id = study_->id, options, generation] {

@@ -2,6 +2,11 @@
 // intervals (tables and an error-bar chart), rater agreement, and the correlation of human scores with the
 // automatic per-sample metrics. Computed by studyResults() in a worker thread (the bootstrap takes a moment);
 // before the study is revealed the models are the blinded "model 1", "model 2" studyResults gives.
+//
+// The settings row above the tables feeds StudyResultOptions: bootstrap rounds and confidence level (both kinds),
+// Elo K-factor and initial rating (pairwise), Krippendorff's α level and Cohen's κ weights (rubric agreement);
+// a change recomputes after a short pause (so typing 2000 computes once) and is remembered (QSettings
+// "rating/results/...").
 #pragma once
 #include "eval/StudyResults.h"
 
@@ -11,9 +16,12 @@
 #include <optional>
 #include <vector>
 
+class QComboBox;
 class QCustomPlot;
+class QDoubleSpinBox;
 class QLabel;
 class QSpinBox;
+class QTimer;
 class QTableView;
 class QThread;
 
@@ -40,6 +48,15 @@ class ResultsView : public QWidget {
   QCustomPlot* plot() const { return plot_; }
   QString summaryText() const;
 
+  // The settings widgets, and the options they make (seed 1, as every request uses).
+  QSpinBox* roundsBox() const { return rounds_; }
+  QDoubleSpinBox* confidenceBox() const { return confidence_; }  // percent
+  QDoubleSpinBox* eloKBox() const { return eloK_; }
+  QDoubleSpinBox* eloInitialBox() const { return eloInitial_; }
+  QComboBox* levelBox() const { return level_; }
+  QComboBox* weightsBox() const { return weights_; }
+  StudyResultOptions options() const;
+
  Q_SIGNALS:
   void computed();  // the tables show the latest results (or the error)
 
@@ -47,6 +64,8 @@ class ResultsView : public QWidget {
   void showResults(const StudyResults& r);
   void showError(const QString& message);
   void clearTables();
+  void settingChanged();
+  void updateSettingsEnabled();
   void plotIntervals(const QStringList& names, const std::vector<double>& value, const std::vector<double>& low,
                      const std::vector<double>& high, const QString& axisLabel);
 
@@ -58,6 +77,12 @@ class ResultsView : public QWidget {
 
   QLabel* summary_;
   QSpinBox* rounds_;
+  QDoubleSpinBox* confidence_;
+  QDoubleSpinBox* eloK_;
+  QDoubleSpinBox* eloInitial_;
+  QComboBox* level_;
+  QComboBox* weights_;
+  QTimer* recompute_;  // the pause after a setting changed
   ResultTableModel* models_;
   ResultTableModel* headToHead_;
   ResultTableModel* agreement_;
