@@ -4,8 +4,8 @@
 // Ours: CurvePlot fed the same values as metric rows with EMA smoothing 0.6, each round appending 1% new points
 // (CurveBuffer, EMA, graph data, axis bounds) then replot(). Medians of 20 rounds, the live rounds of the plots
 // alternating; ratio = ours / bare live. "Ours" draws the same 4 curves as bare (raw curves off); "ours+raw" is the
-// panel's default look, each smoothed curve with its faint raw curve behind it (8 curves drawn), reported beside
-// it with its own ratio to the bare 4.
+// panel's default look, each smoothed curve with its faint raw curve behind it (8 curves drawn), compared with a
+// bare plot drawing the same 8 (4 faint, non-antialiased twins below the 4 curves) and with the bare 4.
 #include "Bench.h"
 #include "curves/CurvePlot.h"
 
@@ -53,7 +53,7 @@ double median(std::vector<double> v) {
 double ms(const QElapsedTimer& t) { return double(t.nsecsElapsed()) * 1e-6; }
 
 struct Timings {
-  double bareStatic = 0, bareLive = 0, ours = 0, oursRaw = 0;
+  double bareStatic = 0, bareLive = 0, ours = 0, bare8Live = 0, oursRaw = 0;
 };
 
 Timings measure(qsizetype n) {
@@ -62,15 +62,30 @@ Timings measure(qsizetype n) {
   QStringList names;
   for (const char* name : kNames) names << QString::fromLatin1(name);
 
+  const auto curvePoints = [&](int c) {
+    QVector<QCPGraphData> points(n);
+    for (qsizetype i = 0; i < n; ++i) points[i] = QCPGraphData(s.x[size_t(i)], s.y[c][size_t(i)]);
+    return points;
+  };
   QCustomPlot bare;
   bare.resize(1200, 700);
   bare.show();
-  for (int c = 0; c < kCurves; ++c) {
-    QVector<QCPGraphData> points(n);
-    for (qsizetype i = 0; i < n; ++i) points[i] = QCPGraphData(s.x[size_t(i)], s.y[c][size_t(i)]);
-    bare.addGraph()->data()->set(points, true);
-  }
+  for (int c = 0; c < kCurves; ++c) bare.addGraph()->data()->set(curvePoints(c), true);
   bare.rescaleAxes();
+  // The same 8 curves as ours with raw twins: the twins first (drawn below), faint and not antialiased.
+  QCustomPlot bare8;
+  bare8.resize(1200, 700);
+  bare8.show();
+  for (int twin = 1; twin >= 0; --twin)
+    for (int c = 0; c < kCurves; ++c) {
+      QCPGraph* g = bare8.addGraph();
+      g->data()->set(curvePoints(c), true);
+      if (twin) {
+        g->setPen(QPen(QColor(0, 0, 255, 56), 0));
+        g->setAntialiased(false);
+      }
+    }
+  bare8.rescaleAxes();
 
   ui::CurvePlot ours, oursRaw;
   for (ui::CurvePlot* p : {&ours, &oursRaw}) {
@@ -93,6 +108,7 @@ Timings measure(qsizetype n) {
     for (ui::CurvePlot* p : {&ours, &oursRaw}) p->append(1, rows(from, std::min<qsizetype>(100000, n - from)));
 
   bare.replot();  // warm: paint buffers, label caches
+  bare8.replot();
   ours.replot();
   oursRaw.replot();
   Timings t;
@@ -105,7 +121,7 @@ Timings measure(qsizetype n) {
   }
   t.bareStatic = median(times);
   // Live rounds alternate between the two plots, so the load of a shared machine falls on both alike.
-  std::vector<double> bareTimes, oursTimes, oursRawTimes;
+  std::vector<double> bareTimes, oursTimes, bare8Times, oursRawTimes;
   for (int r = 0; r < kRounds; ++r) {
     const qsizetype from = n + r * chunk;
     QVector<QCPGraphData> points[kCurves];
@@ -125,12 +141,18 @@ Timings measure(qsizetype n) {
     ours.replot();
     oursTimes.push_back(ms(timer));
     timer.restart();
+    for (int g = 0; g < 2 * kCurves; ++g) bare8.graph(g)->data()->add(points[g % kCurves], true);
+    bare8.xAxis->setRangeUpper(s.x[size_t(from + chunk - 1)]);
+    bare8.replot();
+    bare8Times.push_back(ms(timer));
+    timer.restart();
     oursRaw.append(1, fresh);
     oursRaw.replot();
     oursRawTimes.push_back(ms(timer));
   }
   t.bareLive = median(bareTimes);
   t.ours = median(oursTimes);
+  t.bare8Live = median(bare8Times);
   t.oursRaw = median(oursRawTimes);
   return t;
 }
@@ -146,28 +168,33 @@ int curvesBench(BenchContext& ctx) {
                  .arg(kCurves)
                  .arg(QGuiApplication::platformName())
                  .arg(kRounds);
-  ctx.out << QStringLiteral("  %1 %2 %3 %4 %5 %6 %7\n")
+  ctx.out << QStringLiteral("  %1 %2 %3 %4 %5 %6 %7 %8 %9\n")
                  .arg(QStringLiteral("points/curve"), -14)
                  .arg(QStringLiteral("bare ms"), 10)
                  .arg(QStringLiteral("bare live ms"), 14)
                  .arg(QStringLiteral("ours live ms"), 14)
                  .arg(QStringLiteral("ours/bare live"), 16)
+                 .arg(QStringLiteral("bare 8 ms"), 11)
                  .arg(QStringLiteral("ours+raw ms"), 13)
-                 .arg(QStringLiteral("ours+raw/bare"), 15);
+                 .arg(QStringLiteral("ours+raw/bare 8"), 17)
+                 .arg(QStringLiteral("ours+raw/bare 4"), 17);
   QJsonArray results;
   for (qsizetype n : sizes) {
     if (n <= 0) continue;
     const Timings t = measure(n);
     const double ratio = t.bareLive > 0 ? t.ours / t.bareLive : 0;
-    const double rawRatio = t.bareLive > 0 ? t.oursRaw / t.bareLive : 0;
-    ctx.out << QStringLiteral("  %1 %2 %3 %4 %5 %6 %7\n")
+    const double rawRatio = t.bare8Live > 0 ? t.oursRaw / t.bare8Live : 0;
+    const double rawRatio4 = t.bareLive > 0 ? t.oursRaw / t.bareLive : 0;
+    ctx.out << QStringLiteral("  %1 %2 %3 %4 %5 %6 %7 %8 %9\n")
                    .arg(n, -14)
                    .arg(t.bareStatic, 10, 'f', 2)
                    .arg(t.bareLive, 14, 'f', 2)
                    .arg(t.ours, 14, 'f', 2)
                    .arg(ratio, 16, 'f', 2)
+                   .arg(t.bare8Live, 11, 'f', 2)
                    .arg(t.oursRaw, 13, 'f', 2)
-                   .arg(rawRatio, 15, 'f', 2);
+                   .arg(rawRatio, 17, 'f', 2)
+                   .arg(rawRatio4, 17, 'f', 2);
     ctx.out.flush();
     results.append(QJsonObject{{QStringLiteral("points_per_curve"), qint64(n)},
                                {QStringLiteral("curves"), kCurves},
@@ -175,8 +202,10 @@ int curvesBench(BenchContext& ctx) {
                                {QStringLiteral("bare_live_ms"), t.bareLive},
                                {QStringLiteral("ours_live_ms"), t.ours},
                                {QStringLiteral("ratio"), ratio},
+                               {QStringLiteral("bare_8_live_ms"), t.bare8Live},
                                {QStringLiteral("ours_raw_live_ms"), t.oursRaw},
-                               {QStringLiteral("ours_raw_ratio"), rawRatio}});
+                               {QStringLiteral("ours_raw_ratio"), rawRatio},
+                               {QStringLiteral("ours_raw_ratio_to_bare_4"), rawRatio4}});
   }
   ctx.results.insert(QStringLiteral("curves"), QJsonObject{{QStringLiteral("platform"), QGuiApplication::platformName()},
                                                            {QStringLiteral("rounds"), kRounds},
