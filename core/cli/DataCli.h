@@ -23,6 +23,7 @@ int dataDedup(Context& ctx);     // data dedup IN OUT.jsonl [--field text] [--th
 int dataSplit(Context& ctx);     // data split IN OUTDIR [--ratios 0.8,0.1,0.1] [--seed N] [--stratify FIELD]
 int dataAugment(Context& ctx);   // data augment IN OUT.jsonl [--delete R] [--swap R] [--insert R]
 int dataGenerate(Context& ctx);  // data generate IN OUT.jsonl --teacher DIR [generation settings]
+int dataRedact(Context& ctx);    // data redact IN OUT.jsonl [--field F] [--mode mask|tag|drop] [--pattern N=RE]...
 int dataList(Context& ctx);      // data list [--workspace PATH]: registered datasets with their parents
 
 // --format, --map, --on-bad-row: how every data subcommand reads its input.

@@ -1,4 +1,4 @@
-// distillery-cli data inspect|stats|convert|clean|dedup|split|augment|generate|list ...
+// distillery-cli data inspect|stats|convert|clean|dedup|split|augment|generate|redact|list ...
 // The dispatcher and what every data subcommand shares: --workspace registration and progress lines.
 #include "cli/DataCli.h"
 
@@ -25,6 +25,7 @@ const Subcommand kSubcommands[] = {
     {"split", "train/validation/test by ratio, stratified, no near-duplicates across splits", dataSplit},
     {"augment", "random word deletion/swap/insertion copies", dataAugment},
     {"generate", "a teacher answers a dataset's prompts (sequence-level KD), resumable", dataGenerate},
+    {"redact", "mask, tag or drop e-mails, phones, IPs, cards, IBANs, Chinese IDs/mobiles, own patterns", dataRedact},
     {"list", "datasets registered in a workspace, with their parents", dataList},
 };
 

@@ -7,10 +7,15 @@
 // (results.json, samples.jsonl, state.json). Ctrl-C cancels: the run stops after the current sample or batch and
 // keeps what it finished. With --json prints {"status", "output", "job"?, "models": {label: metrics}, "error"?};
 // without it a models × metrics table, then status and output.
-// Exit codes: 0 finished, 1 failed, 2 wrong usage, 130 cancelled.
+// --fail-on-regression (with --workspace): every model is then checked against its task's baseline
+// (EvalBaselineCommands.cpp, `eval baseline set`); each regression is printed on stderr naming task, metric,
+// baseline and value, and the exit code is 3.
+// Exit codes: 0 finished, 1 failed, 2 wrong usage, 3 regression, 130 cancelled.
+// `eval baseline|check|compare ...` are subcommands (EvalBaselineCommands.cpp).
 #include "checkpoint/JsonFile.h"
 #include "cli/CliContext.h"
 #include "cli/DataCli.h"
+#include "cli/EvalCli.h"
 #include "cli/Interrupt.h"
 #include "common/Error.h"
 #include "data/DataSchema.h"
@@ -187,8 +192,11 @@ void printTable(Context& ctx, const QJsonObject& models, const QJsonArray& order
 }
 
 int evalMain(Context& ctx) {
+  if (isEvalSubcommand(ctx.args.value(1))) return evalSubcommand(ctx);
   const QString usage = QStringLiteral(
-      "distillery-cli eval JOB.json [--workspace PATH]\n"
+      "distillery-cli eval JOB.json [--workspace PATH] [--fail-on-regression [--threshold 0.05]\n"
+      "         [--latency-budget-ms X] [--task T]]\n"
+      "       distillery-cli eval baseline|check|compare ...   (eval SUBCOMMAND --help)\n"
       "       distillery-cli eval --model [LABEL=]DIR [--model ...] [--adapter LABEL=DIR] --data FILE [--format F]\n"
       "         [--map SPEC] [--tasks T,...] [--metrics M,...] [--max-samples N] [--max-new-tokens N] [--seq-len N]\n"
       "         [--stride N] [--baseline LABEL] [--max-accuracy-drop X] [--device D] [--dtype auto|float32|bfloat16]\n"
@@ -234,8 +242,17 @@ int evalMain(Context& ctx) {
   p.addOption({QStringLiteral("output"),
                QStringLiteral("Folder for results.json and samples.jsonl (default: a new folder under the temp dir)."),
                QStringLiteral("DIR")});
+  p.addOption({QStringLiteral("fail-on-regression"),
+               QStringLiteral("After the run, compare each model with its task's baseline; exit 3 on a regression "
+                              "(needs --workspace).")});
+  addRegressionOptions(p);
   p.addPositionalArgument(QStringLiteral("JOB.json"), QStringLiteral("An evaluation job (kind eval)."), "[JOB.json]");
   if (!parseOrThrow(p, ctx, usage)) return 0;
+  const bool failOnRegression = p.isSet(QStringLiteral("fail-on-regression"));
+  if (failOnRegression && !p.isSet(QStringLiteral("workspace")))
+    throw UsageError(QString(), QStringLiteral("--fail-on-regression"), QString(),
+                     QStringLiteral("needs --workspace: the baselines are stored there"));
+  regressionRule(p);  // bad --threshold / --latency-budget-ms are refused before the run
 
   JobSpec spec;
   QJsonObject config;
@@ -285,6 +302,8 @@ int evalMain(Context& ctx) {
   progress.finished();
 
   QJsonObject summary{{"status", status}, {"output", spec.output}};
+  if (failOnRegression && code == 0)
+    code = checkJobRegressions(ctx, Workspace::open(p.value(QStringLiteral("workspace"))).store(), jobId, p, &summary);
   if (jobId) summary.insert("job", jobId);
   const QString resultsPath = QDir(spec.output).filePath(QStringLiteral("results.json"));
   if (QFileInfo(resultsPath).isFile() && QFileInfo(resultsPath).lastModified().toUTC() >= started) {

@@ -1,4 +1,4 @@
-// distillery-cli study create|list|show|rate|reveal|results|export|import [--workspace PATH]: human-evaluation
+// distillery-cli study create|list|show|rate|reveal|results|compare|export|import [--workspace PATH]: human-evaluation
 // studies in a workspace (core/store/StudyStore.h). Every subcommand prints JSON with --json.
 #include "cli/DataCli.h"
 #include "common/Error.h"
@@ -14,10 +14,12 @@
 
 namespace distillery::cli {
 
+int studyCompare(Context& ctx);  // StudyCompareCommand.cpp
+
 namespace {
 
 const QString kUsage = QStringLiteral(
-    "distillery-cli study create|list|show|rate|reveal|results|export|import [ARGS...] [--workspace PATH]   "
+    "distillery-cli study create|list|show|rate|reveal|results|compare|export|import [ARGS...] [--workspace PATH]   "
     "(study SUBCOMMAND --help)");
 
 // Parses the subcommand's options plus --workspace and the given positionals; false when --help was printed.
@@ -329,6 +331,7 @@ const Subcommand kSubcommands[] = {
     {"rate", "save a rating (--item ...) or rate interactively from stdin", rate},
     {"reveal", "show the model names from now on (recorded)", reveal},
     {"results", "model scores, agreement, Elo/Bradley-Terry, correlation with metrics", results},
+    {"compare", "Bayesian and sign-test A/B of two models in a pairwise study", studyCompare},
     {"export", "items (blinded until revealed) or ratings as CSV/JSONL/JSON", exportCommand},
     {"import", "ratings from CSV/JSONL/JSON, checked, all or nothing", importCommand},
 };

@@ -143,8 +143,21 @@ static const QStringList kVersion4 = {
     QStringLiteral("CREATE INDEX ratings_rater ON ratings(rater_id)"),
 };
 
+// Regression alerts (core/eval/BaselineStore.h): one baseline per task, its metrics copied from the evaluation it
+// was set from so it survives that job being run again or deleted. Self-contained: only this table.
+static const QStringList kVersion5 = {
+    QStringLiteral(
+        "CREATE TABLE eval_baselines ("
+        " task TEXT PRIMARY KEY,"                   // what is measured: by default the evaluated dataset's name
+        " job_id INTEGER REFERENCES jobs(id) ON DELETE SET NULL,"
+        " evaluation_id INTEGER REFERENCES evaluations(id) ON DELETE SET NULL,"
+        " model_label TEXT NOT NULL,"
+        " metrics_json TEXT NOT NULL,"              // the evaluation's metrics_json as it was when set
+        " set_at TEXT NOT NULL)"),
+};
+
 const QList<QStringList>& migrations() {
-  static const QList<QStringList> all = {kVersion1, kVersion2, kVersion3, kVersion4};
+  static const QList<QStringList> all = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5};
   return all;
 }
 

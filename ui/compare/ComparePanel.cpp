@@ -1,4 +1,5 @@
 #include "compare/ComparePanel.h"
+#include "compare/AbComparisonView.h"
 
 #include "eval/EvalJobPicker.h"
 #include "jobs/JobStore.h"
@@ -102,6 +103,8 @@ ComparePanel::ComparePanel(QWidget* parent)
   gridLayout->addWidget(box(tr("Automatic scores"), tableFor(scores_, QStringLiteral("compareScores"), grid), grid), 0, 1);
   gridLayout->addWidget(box(tr("Quantization fidelity"), tableFor(fidelity_, QStringLiteral("compareFidelity"), grid), grid), 1, 0);
   gridLayout->addWidget(box(tr("Human scores"), tableFor(human_, QStringLiteral("compareHuman"), grid), grid), 1, 1);
+  ab_ = new AbComparisonView(grid);
+  gridLayout->addWidget(box(tr("Is B better? (per-sample scores of the evaluation job)"), ab_, grid), 2, 0, 1, 2);
 
   auto* split = new QSplitter(Qt::Horizontal, this);
   split->addWidget(side);
@@ -119,6 +122,7 @@ ComparePanel::ComparePanel(QWidget* parent)
 void ComparePanel::setWorkspace(const Workspace* ws, JobRunner*) {
   if (ws) store_ = ws->store();
   else store_.reset();
+  ab_->setStore(store_ ? &*store_ : nullptr);
   fillRuns();
   fillEvalJobs(evalJobs_, store_ ? &*store_ : nullptr);
   showEval();
@@ -194,6 +198,7 @@ void ComparePanel::showEval() {
   const QList<EvaluationRow> rows = store_ && job > 0 ? EvalStore(*store_).evaluations(job) : QList<EvaluationRow>{};
   scores_->setEvaluations(rows);
   fidelity_->setEvaluations(rows);
+  ab_->showJob(job);
 }
 
 void ComparePanel::showStudy() {

@@ -15,6 +15,8 @@ class QTableView;
 
 namespace distillery::ui {
 
+class AbComparisonView;
+
 class ComparePanel : public WorkspacePanel {
   Q_OBJECT
  public:
@@ -28,6 +30,7 @@ class ComparePanel : public WorkspacePanel {
   EvalMetricsModel* scores() const { return scores_; }
   FidelityModel* fidelity() const { return fidelity_; }
   HumanScoresModel* humanScores() const { return human_; }
+  AbComparisonView* abComparison() const { return ab_; }
   // Redraws the curves of the checked runs.
   void replotRuns();
 
@@ -45,6 +48,7 @@ class ComparePanel : public WorkspacePanel {
   EvalMetricsModel* scores_;
   FidelityModel* fidelity_;
   HumanScoresModel* human_;
+  AbComparisonView* ab_ = nullptr;
 };
 
 }  // namespace distillery::ui

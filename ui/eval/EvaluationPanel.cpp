@@ -1,6 +1,7 @@
 #include "eval/EvaluationPanel.h"
 
 #include "eval/EvalJobPicker.h"
+#include "eval/RegressionBar.h"
 #include "store/Workspace.h"
 
 #include <QtCore/QRegularExpression>
@@ -100,6 +101,8 @@ EvaluationPanel::EvaluationPanel(QWidget* parent)
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(new QLabel(QStringLiteral("<h2>%1</h2>").arg(tr("Evaluation").toHtmlEscaped()), this));
   layout->addLayout(top);
+  regression_ = new RegressionBar(this);
+  layout->addWidget(regression_);
   layout->addWidget(vertical, 1);
 
   connect(jobs_, &QComboBox::currentIndexChanged, this, [this] { showJob(selectedJob(jobs_)); });
@@ -111,6 +114,7 @@ EvaluationPanel::EvaluationPanel(QWidget* parent)
 void EvaluationPanel::setWorkspace(const Workspace* ws, JobRunner*) {
   if (ws) store_ = ws->store();
   else store_.reset();
+  regression_->setStore(store_ ? &*store_ : nullptr);
   fillEvalJobs(jobs_, store_ ? &*store_ : nullptr);
   showJob(selectedJob(jobs_));
 }
@@ -129,6 +133,7 @@ void EvaluationPanel::showJob(qint64 jobId) {
   }
   metrics_->setEvaluations(rows);
   samples_->setSamples(labels, samples);
+  regression_->showJob(jobId);
   detail_->clear();
 }
 

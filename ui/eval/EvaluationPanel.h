@@ -16,6 +16,8 @@ class QTextBrowser;
 
 namespace distillery::ui {
 
+class RegressionBar;
+
 class EvaluationPanel : public WorkspacePanel {
   Q_OBJECT
  public:
@@ -28,6 +30,7 @@ class EvaluationPanel : public WorkspacePanel {
   EvalSamplesModel* samplesModel() const { return samples_; }
   EvalSamplesFilter* samplesFilter() const { return filter_; }
   QComboBox* jobPicker() const { return jobs_; }
+  RegressionBar* regressionBar() const { return regression_; }
   // The HTML of the detail view for a row of samplesModel().
   QString detailHtml(int row) const;
 
@@ -44,6 +47,7 @@ class EvaluationPanel : public WorkspacePanel {
   QLineEdit* search_;
   QCheckBox* disagree_;
   QTextBrowser* detail_;
+  RegressionBar* regression_ = nullptr;
 };
 
 // Words of output that do not occur in reference wrapped in <mark>, the rest HTML-escaped (a light diff that
