@@ -14,6 +14,7 @@
 #include <QtCore/QFileInfo>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
+#include <QtCore/QVariant>
 
 namespace distillery {
 
@@ -52,26 +53,22 @@ QString cachedFileSha256(const Store* store, const QString& path) {
   if (!info.isFile()) throw Error(path, {}, {}, QStringLiteral("cannot be hashed: not a readable file"));
   const qint64 size = info.size();
   const QString mtime = info.lastModified().toUTC().toString(Qt::ISODateWithMs);
+  // The cache key (path, size, mtime) then any further values, bound in that order.
+  auto run = [&](const QString& text, const QVariantList& more, const QString& what) {
+    QSqlQuery q = sql::prepare(*store, text);
+    for (const QVariant& v : QVariantList{abs, size, mtime} + more) q.addBindValue(v);
+    sql::exec(*store, q, what);
+    return q;
+  };
   if (store) {
-    QSqlQuery q = sql::prepare(*store, QStringLiteral("SELECT sha256 FROM file_hashes WHERE path = ? AND size = ? "
-                                                      "AND mtime = ?"));
-    q.addBindValue(abs);
-    q.addBindValue(size);
-    q.addBindValue(mtime);
-    sql::exec(*store, q, QStringLiteral("cannot read the file hash cache"));
+    QSqlQuery q = run(QStringLiteral("SELECT sha256 FROM file_hashes WHERE path = ? AND size = ? AND mtime = ?"), {},
+                      QStringLiteral("cannot read the file hash cache"));
     if (q.next()) return q.value(0).toString();
   }
   const QString sha = fileSha256(abs);
-  if (store) {
-    QSqlQuery q = sql::prepare(*store, QStringLiteral("INSERT OR REPLACE INTO file_hashes (path, size, mtime, sha256, "
-                                                      "hashed_at) VALUES (?, ?, ?, ?, ?)"));
-    q.addBindValue(abs);
-    q.addBindValue(size);
-    q.addBindValue(mtime);
-    q.addBindValue(sha);
-    q.addBindValue(nowUtc());
-    sql::exec(*store, q, QStringLiteral("cannot write the file hash cache"));
-  }
+  if (store)
+    run(QStringLiteral("INSERT OR REPLACE INTO file_hashes (path, size, mtime, sha256, hashed_at) VALUES (?, ?, ?, ?, ?)"),
+        {sha, nowUtc()}, QStringLiteral("cannot write the file hash cache"));
   return sha;
 }
 
