@@ -1,19 +1,26 @@
 // The Audit panel offscreen: the lazy table model (QAbstractItemModelTester, pages of 256), the filters (family,
 // object, text, time range, bad dates), Verify on an intact and on a tampered chain (the broken row selected),
-// export, the lineage tree of a dataset derived twice, and the panel's place in the registry.
+// export, the lineage tree of a dataset derived twice, the panel's place in the registry, and Settings applied
+// from the main window recorded in the open workspace.
 #include "../common/Fixtures.h"
 #include "audit/AuditLog.h"
 #include "audit/AuditPanel.h"
 #include "audit/AuditTableModel.h"
 #include "jobs/JobStore.h"
+#include "shell/AppSettings.h"
+#include "shell/MainWindow.h"
 #include "shell/Panels.h"
+#include "shell/SettingsDialog.h"
 #include "store/DatasetRegistration.h"
 #include "store/ModelStore.h"
 #include "store/Workspace.h"
 #include "train/JobSpec.h"
 
 #include <QtCore/QFile>
+#include <QtCore/QSettings>
+#include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
+#include <QtGui/QAction>
 #include <QtSql/QSqlQuery>
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QSignalSpy>
@@ -51,6 +58,11 @@ class TestGuiAudit : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);  // QSettings go to a throw-away location
+    QSettings().clear();
+  }
+
   void init() {
     dir_ = std::make_unique<QTemporaryDir>();
     ws_ = std::make_unique<Workspace>(Workspace::init(dir_->filePath(QStringLiteral("ws"))));
@@ -243,6 +255,25 @@ class TestGuiAudit : public QObject {
       return;
     }
     QFAIL("no audit panel");
+  }
+
+  // Settings applied from the main window while a workspace is open are recorded in that workspace.
+  void settingsAppliedAreRecorded() {
+    MainWindow w;
+    QVERIFY(w.openWorkspace(ws_->root()));
+    QAction* settings = nullptr;
+    for (QAction* a : w.findChildren<QAction*>())
+      if (a->text() == QStringLiteral("&Settings…")) settings = a;
+    QVERIFY(settings);
+    settings->trigger();
+    auto* dialog = w.findChild<SettingsDialog*>();
+    QVERIFY(dialog);
+    dialog->accept();
+    const std::vector<AuditEntry> rows = AuditLog(ws_->store()).list({.action = QStringLiteral("settings.changed")});
+    QCOMPARE(rows.size(), size_t(1));
+    QCOMPARE(rows[0].objectKind, QStringLiteral("settings"));
+    QCOMPARE(rows[0].toJson()["params"].toObject()["compute_threads"].toInt(), AppSettings::computeThreads());
+    QVERIFY(AuditLog(ws_->store()).verify().ok);
   }
 
  private:
