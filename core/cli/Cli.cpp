@@ -15,7 +15,8 @@ QList<Command> commands() {
   return {workspaceCommand(), demoCommand(), versionCommand(), tokenizeCommand(), templateCommand(),
           inspectCommand(), logitsCommand(), generateCommand(), initStudentCommand(), preflightCommand(),
           trainCommand(), jobsCommand(), dataCommand(), agreementCommand(), rankCommand(),
-          quantizeCommand(), kldCommand(), scoreCommand(), evalCommand(), studyCommand()};
+          quantizeCommand(), kldCommand(), scoreCommand(), evalCommand(), studyCommand(), auditCommand(),
+          lineageCommand()};
 }
 
 void Context::print(const QJsonObject& obj) const {

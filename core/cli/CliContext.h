@@ -69,5 +69,7 @@ Command kldCommand();
 Command scoreCommand();
 Command evalCommand();
 Command studyCommand();
+Command auditCommand();
+Command lineageCommand();
 
 }  // namespace distillery::cli

@@ -2,6 +2,7 @@
 // [--adapter DIR] [--device D] [--force]: a quantized model folder (the layout of quant/QuantConfig.h) that
 // logits, generate and eval load like any other, or with f16/bf16 a plain export (after merging --adapter: the
 // "merged FP16 export").
+#include "audit/Provenance.h"
 #include "checkpoint/Checkpoint.h"
 #include "checkpoint/JsonFile.h"
 #include "cli/CliContext.h"
@@ -138,6 +139,7 @@ int quantize(Context& ctx) {
   save.dtype = floatDtype;
   save.allowOtherFiles = p.isSet(force);
   saveModel(m.model, config, outDir, modelDir, save);
+  writeProvenance(outDir, quantizeProvenance(modelDir, p.isSet(adapter) ? p.value(adapter) : QString(), out));
 
   out.insert(QStringLiteral("bytes_on_disk_before"), weightFileBytes(modelDir));
   out.insert(QStringLiteral("bytes_on_disk_after"), weightFileBytes(outDir));

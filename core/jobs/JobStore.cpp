@@ -1,5 +1,6 @@
 #include "jobs/JobStore.h"
 
+#include "audit/AuditLog.h"
 #include "common/Error.h"
 #include "jobs/JobMarkers.h"
 #include "store/Sql.h"
@@ -138,6 +139,7 @@ qint64 JobStore::create(const JobSpec& spec, const QJsonObject& configJson, qint
       u.addBindValue(id);
       exec(store_, u, QStringLiteral("cannot set the output folder of job %1").arg(id));
     }
+    recordAudit(store_, QStringLiteral("job.created"), QStringLiteral("job"), QString::number(id), {{"kind", jobKindName(spec.kind)}, {"name", name}, {"config", config}});
     if (!db.commit()) throw StoreError(store_.path(), {}, {}, QStringLiteral("cannot commit the new job"));
     return id;
   } catch (...) {
@@ -195,7 +197,9 @@ static int updateStatus(const Store& store, qint64 id, JobStatus status, const s
   q.addBindValue(id);
   if (expected) q.addBindValue(jobStatusName(*expected));
   exec(store, q, QStringLiteral("cannot set the status of job %1").arg(id));
-  return q.numRowsAffected();
+  const int changed = q.numRowsAffected();
+  if (changed > 0) recordAudit(store, audit::jobStatusAction(jobStatusName(status)), QStringLiteral("job"), QString::number(id), error && !error->isEmpty() ? QJsonObject{{"error", *error}} : QJsonObject{});
+  return changed;
 }
 
 void JobStore::setStatus(qint64 id, JobStatus status, const std::optional<QString>& error) const {

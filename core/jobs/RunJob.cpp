@@ -1,5 +1,6 @@
 #include "jobs/RunJob.h"
 
+#include "audit/Provenance.h"
 #include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "data/TrainingData.h"
@@ -164,6 +165,7 @@ TrainResult runJob(const JobSpec& spec, JobContext& ctx) {
     if (QDir(spec.output).exists())
       writeFileAtomically(QDir(spec.output).filePath(QStringLiteral("state.json")),
                           QJsonDocument(jobStateJson(spec, result)).toJson());
+    if (QDir(spec.output).exists()) writeProvenance(spec.output, jobProvenance(spec, ctx.store, ctx.jobId, trainStatusName(result.status)));
   } catch (const std::exception& e) {
     if (result.error.isEmpty()) result.error = QString::fromUtf8(e.what());
   }

@@ -1,5 +1,6 @@
 #include "store/DatasetRegistration.h"
 
+#include "audit/AuditLog.h"
 #include "common/FileHash.h"
 #include "store/DatasetStore.h"
 
@@ -27,14 +28,21 @@ qint64 registerDatasetFile(const Store& store, const QString& input, const QStri
                            int64_t rows, const QJsonObject& settings, const QJsonObject& stats) {
   const DatasetStore datasets(store);
   qint64 parent = 0;
-  if (!input.isEmpty() && absolute(input) != absolute(output)) parent = datasets.addOrFind(describe(input));
+  if (!input.isEmpty() && absolute(input) != absolute(output)) {
+    const DatasetRow source = describe(input);
+    const bool known = datasets.findByPath(source.path, source.sha256).has_value();
+    parent = datasets.addOrFind(source);
+    if (!known) recordAudit(store, QStringLiteral("dataset.imported"), QStringLiteral("dataset"), source.path, {{"id", parent}, {"sha256", source.sha256}});
+  }
   DatasetRow row = describe(output);
   row.schema = schema;
   row.rows = rows;
   row.parentId = parent;
   row.settings = settings;
   row.stats = stats;
-  return datasets.add(row);
+  const qint64 id = datasets.add(row);
+  recordAudit(store, parent ? QStringLiteral("dataset.derived") : QStringLiteral("dataset.imported"), QStringLiteral("dataset"), row.path, {{"id", id}, {"parent_id", parent}, {"sha256", row.sha256}, {"settings", settings}});
+  return id;
 }
 
 }  // namespace distillery

@@ -1,5 +1,6 @@
 #include "store/ModelStore.h"
 
+#include "audit/AuditLog.h"
 #include "common/Error.h"
 #include "model/ModelLoader.h"
 #include "store/Sql.h"
@@ -85,6 +86,7 @@ qint64 ModelStore::addFolder(const QString& dir, ModelRole role, const QString& 
     q.addBindValue(label);
     q.addBindValue(existing->id);
     sql::exec(store_, q, QStringLiteral("cannot update model %1").arg(path));
+    recordAudit(store_, QStringLiteral("model.updated"), QStringLiteral("model"), path, {{"id", existing->id}, {"role", roleName(role)}, {"name", label}});
     return existing->id;
   }
   QSqlQuery q = sql::prepare(store_, QStringLiteral("INSERT INTO models (name, path, role, architecture, params, "
@@ -101,7 +103,9 @@ qint64 ModelStore::addFolder(const QString& dir, ModelRole role, const QString& 
   q.addBindValue(configText);
   q.addBindValue(nowUtc());
   sql::exec(store_, q, QStringLiteral("cannot add model %1").arg(path));
-  return q.lastInsertId().toLongLong();
+  const qint64 id = q.lastInsertId().toLongLong();  // before the audit row's insert changes the last rowid
+  recordAudit(store_, QStringLiteral("model.added"), QStringLiteral("model"), path, {{"id", id}, {"role", roleName(role)}, {"name", label}});
+  return id;
 }
 
 ModelRow ModelStore::get(qint64 id) const {
@@ -138,6 +142,7 @@ void ModelStore::remove(qint64 id) const {
   QSqlQuery q = sql::prepare(store_, QStringLiteral("DELETE FROM models WHERE id = ?"));
   q.addBindValue(id);
   sql::exec(store_, q, QStringLiteral("cannot remove model %1").arg(id));
+  if (q.numRowsAffected() > 0) recordAudit(store_, QStringLiteral("model.removed"), QStringLiteral("model"), QString::number(id));
 }
 
 }  // namespace distillery

@@ -156,8 +156,35 @@ static const QStringList kVersion5 = {
         " set_at TEXT NOT NULL)"),
 };
 
+// The audit trail (core/audit/AuditLog.h): a hash chain of every workspace-changing action; ids are assigned by the
+// appender (last + 1 inside BEGIN IMMEDIATE) so a deleted row leaves a gap that verify reports. prev_hash is UNIQUE:
+// two appends that read the same last row cannot both commit, so the chain cannot fork. file_hashes caches
+// SHA-256 of big files (base models) by path, size and modification time for provenance.json.
+static const QStringList kVersion6 = {
+    QStringLiteral(
+        "CREATE TABLE audit ("
+        " id INTEGER PRIMARY KEY,"
+        " time TEXT NOT NULL,"                      // ISO-8601 UTC with milliseconds
+        " user TEXT NOT NULL,"                      // OS user
+        " action TEXT NOT NULL,"                    // workspace.created | model.added | job.finished | ...
+        " object_kind TEXT NOT NULL,"               // workspace | model | dataset | job | study | artefact | settings
+        " object_id TEXT NOT NULL,"                 // row id or path
+        " params TEXT NOT NULL DEFAULT '{}',"       // compact JSON, hashed verbatim
+        " prev_hash TEXT NOT NULL UNIQUE,"
+        " hash TEXT NOT NULL)"),
+    QStringLiteral("CREATE INDEX audit_action ON audit(action)"),
+    QStringLiteral("CREATE INDEX audit_time ON audit(time)"),
+    QStringLiteral(
+        "CREATE TABLE file_hashes ("
+        " path TEXT PRIMARY KEY,"                   // absolute path
+        " size INTEGER NOT NULL,"
+        " mtime TEXT NOT NULL,"                     // ISO-8601 UTC with milliseconds
+        " sha256 TEXT NOT NULL,"
+        " hashed_at TEXT NOT NULL)"),
+};
+
 const QList<QStringList>& migrations() {
-  static const QList<QStringList> all = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5};
+  static const QList<QStringList> all = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5, kVersion6};
   return all;
 }
 

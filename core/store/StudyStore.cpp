@@ -1,5 +1,6 @@
 #include "store/StudyStore.h"
 
+#include "audit/AuditLog.h"
 #include "common/Error.h"
 #include "data/SeededRandom.h"
 #include "store/Sql.h"
@@ -242,6 +243,7 @@ qint64 StudyStore::create(const StudySpec& spec, const std::vector<StudyItemInpu
       ins.addBindValue(it.sampleIndex >= 0 ? QVariant(it.sampleIndex) : QVariant(QMetaType(QMetaType::LongLong)));
       sql::exec(store_, ins, QStringLiteral("cannot add item %1 to study %2").arg(k + 1).arg(id));
     }
+    recordAudit(store_, QStringLiteral("study.created"), QStringLiteral("study"), QString::number(id), {{"name", spec.name}, {"items", qint64(items.size())}});
     return id;
   });
 }
@@ -307,6 +309,7 @@ void StudyStore::remove(qint64 studyId) const {
   sql::exec(store_, q, QStringLiteral("cannot delete study %1").arg(studyId));
   if (q.numRowsAffected() == 0)
     throw StoreError(store_.path(), QStringLiteral("study"), QString::number(studyId), QStringLiteral("does not exist"));
+  recordAudit(store_, QStringLiteral("study.deleted"), QStringLiteral("study"), QString::number(studyId));
 }
 
 std::vector<StudyItem> StudyStore::items(qint64 studyId) const {
@@ -536,6 +539,7 @@ void StudyStore::reveal(qint64 studyId) const {
   q.addBindValue(nowUtc());
   q.addBindValue(studyId);
   sql::exec(store_, q, QStringLiteral("cannot reveal study %1").arg(studyId));
+  if (q.numRowsAffected() > 0) recordAudit(store_, QStringLiteral("study.revealed"), QStringLiteral("study"), QString::number(studyId));
 }
 
 std::vector<StoredRating> StudyStore::ratings(qint64 studyId) const {

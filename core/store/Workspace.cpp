@@ -1,5 +1,6 @@
 #include "store/Workspace.h"
 
+#include "audit/AuditLog.h"
 #include "common/Error.h"
 
 #include <QtCore/QDir>
@@ -26,6 +27,7 @@ Workspace Workspace::init(const QString& dir, const QString& name) {
     throw StoreError(root, {}, {}, QStringLiteral("already holds a workspace; open it instead"));
   Store store = Store::create(db);
   store.setMeta(QStringLiteral("name"), name.isEmpty() ? QFileInfo(root).fileName() : name);
+  recordAudit(store, QStringLiteral("workspace.created"), QStringLiteral("workspace"), root, {{"name", store.meta(QStringLiteral("name"))}});
   return Workspace(root, store);
 }
 

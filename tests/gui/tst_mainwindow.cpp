@@ -42,7 +42,7 @@ class TestMainWindow : public QObject {
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     const QStringList expected = {QStringLiteral("models"), QStringLiteral("data"), QStringLiteral("jobs"),
                                   QStringLiteral("curves"), QStringLiteral("quantization"), QStringLiteral("evaluation"),
-                                  QStringLiteral("rating"), QStringLiteral("compare")};
+                                  QStringLiteral("rating"), QStringLiteral("compare"), QStringLiteral("audit")};
     QCOMPARE(w.panelIds(), expected);
     for (const QString& id : expected) {
       QVERIFY2(w.panel(id), qPrintable(id));

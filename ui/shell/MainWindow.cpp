@@ -1,5 +1,6 @@
 #include "shell/MainWindow.h"
 
+#include "audit/AuditLog.h"
 #include "common/Error.h"
 #include "demo/DemoPipeline.h"
 #include "jobs/JobRunner.h"
@@ -240,6 +241,7 @@ void MainWindow::showSettings() {
   dialog->setAttribute(Qt::WA_DeleteOnClose);
   connect(dialog, &QDialog::accepted, this, [this] {
     setComputeThreads(AppSettings::computeThreads());
+    if (workspace_) recordAuditNoThrow(workspace_->store(), QStringLiteral("settings.changed"), QStringLiteral("settings"), QStringLiteral("application"), {{"compute_threads", AppSettings::computeThreads()}, {"language", AppSettings::language()}});
     updateStatus();
   });
   dialog->open();

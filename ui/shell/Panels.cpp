@@ -1,5 +1,6 @@
 #include "shell/Panels.h"
 
+#include "audit/AuditPanel.h"
 #include "compare/ComparePanel.h"
 #include "curves/CurvePanel.h"
 #include "data/DataPanel.h"
@@ -33,6 +34,8 @@ QList<PanelInfo> panels() {
        translated(QT_TRANSLATE_NOOP("Panels", "Rubric and blind pairwise rating studies and their agreement."))},
       {QStringLiteral("compare"), translated(QT_TRANSLATE_NOOP("Panels", "Compare")),
        translated(QT_TRANSLATE_NOOP("Panels", "Chosen runs side by side: curves, fidelity, metrics and human scores."))},
+      {QStringLiteral("audit"), translated(QT_TRANSLATE_NOOP("Panels", "Audit")),
+       translated(QT_TRANSLATE_NOOP("Panels", "Every change to this workspace in a tamper-evident log, and where each model and dataset came from."))},
   };
   // Panel id → its page (panels that take the PanelInfo show its title and description themselves).
   using Make = WorkspacePanel* (*)(const PanelInfo&, QWidget*);
@@ -45,6 +48,7 @@ QList<PanelInfo> panels() {
       {"evaluation", [](const PanelInfo&, QWidget* p) -> WorkspacePanel* { return new EvaluationPanel(p); }},
       {"rating", [](const PanelInfo&, QWidget* p) -> WorkspacePanel* { return new RatingPanel(p); }},
       {"compare", [](const PanelInfo&, QWidget* p) -> WorkspacePanel* { return new ComparePanel(p); }},
+      {"audit", [](const PanelInfo& i, QWidget* p) -> WorkspacePanel* { return new AuditPanel(i, p); }},
   };
   for (PanelInfo& info : list)
     for (const auto& [id, make] : pages)
