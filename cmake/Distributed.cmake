@@ -21,9 +21,12 @@ else()
   else()
     set(DISTILLERY_C10D_MISSING "torch/csrc/distributed/c10d/ProcessGroupGloo.hpp not found")
   endif()
-  # NCCL: only a CUDA LibTorch has ProcessGroupNCCL in libtorch_cuda.
+  # NCCL: only a CUDA LibTorch has ProcessGroupNCCL (in libtorch_cuda); its header includes nccl.h, which pip's
+  # LibTorch does not ship (the nvidia-nccl wheel or the CUDA toolkit does): without it NCCL stays off.
+  find_path(DISTILLERY_NCCL_INCLUDE_DIR nccl.h
+            HINTS ${TORCH_INCLUDE_DIRS} $ENV{NCCL_INCLUDE_DIR} $ENV{NCCL_HOME}/include $ENV{CUDA_HOME}/include)
   if(EXISTS "${DISTILLERY_C10D_INCLUDE_DIR}/torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp"
-     AND (TORCH_CUDA_LIBRARIES OR CUDA_FOUND OR CUDAToolkit_FOUND))
+     AND (TORCH_CUDA_LIBRARIES OR CUDA_FOUND OR CUDAToolkit_FOUND) AND DISTILLERY_NCCL_INCLUDE_DIR)
     set(DISTILLERY_HAVE_NCCL 1)
   endif()
 endif()
