@@ -114,7 +114,8 @@ int intOption(const QCommandLineParser& p, const QCommandLineOption& o, int fall
   if (!p.isSet(o)) return fallback;
   bool ok = false;
   const int v = p.value(o).toInt(&ok);
-  if (!ok) throw UsageError({}, QLatin1String("--") + o.names().first(), p.value(o), QStringLiteral("must be a whole number"));
+  if (!ok)
+    throw UsageError({}, QLatin1String("--") + o.names().first(), p.value(o), QStringLiteral("must be a whole number"));
   return v;
 }
 
@@ -227,7 +228,8 @@ int trainMain(Context& ctx) {
     std::unique_ptr<Collective> group;
     if (rank && rank->worldSize > 1) {
       // One GPU per rank on a machine: cuda:LOCAL_RANK.
-      if (spec.device.startsWith(QLatin1String("cuda"))) rankSpec.device = QStringLiteral("cuda:%1").arg(rank->localRank);
+      if (spec.device.startsWith(QLatin1String("cuda")))
+        rankSpec.device = QStringLiteral("cuda:%1").arg(rank->localRank);
       group = connectProcessGroup(*rank, jobDevice(rankSpec));
       jc.collective = group.get();
       if (rank->rank != 0) jc.extraSink = nullptr;  // rank 0 reports the steps for all

@@ -76,7 +76,8 @@ class GroupCollective : public Collective {
 c10::intrusive_ptr<c10d::Store> openStore(const RankEnv& env) {
   if (env.store.startsWith(QLatin1String("file:"))) {
     const QString path = env.store.mid(5);
-    if (path.isEmpty()) throw Error(QString(), QStringLiteral("DISTILLERY_STORE"), env.store, QStringLiteral("names no file"));
+    if (path.isEmpty())
+      throw Error(QString(), QStringLiteral("DISTILLERY_STORE"), env.store, QStringLiteral("names no file"));
     return c10::make_intrusive<c10d::FileStore>(path.toStdString(), env.worldSize);
   }
   if (env.store.startsWith(QLatin1String("tcp:"))) {

@@ -700,7 +700,8 @@ TrainResult Trainer::run(TrainControl& control, MetricsSink& sink) {
       if (s.step > 0 && s.lastSavedStep != s.step)
         s.checkpoint(abandoned ? s.positionAtStepStart : s.train.position(),
                      abandoned ? s.rngAtStepStart : saveRngState(s.device));
-      if (status != TrainStatus::Cancelled && options_.saveFinal && s.writer()) s.task.saveArtifacts(options_.outputDir);
+      if (status != TrainStatus::Cancelled && options_.saveFinal && s.writer())
+        s.task.saveArtifacts(options_.outputDir);
     }
   } catch (const std::exception& e) {
     status = TrainStatus::Failed;

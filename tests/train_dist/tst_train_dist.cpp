@@ -1,6 +1,7 @@
 // Data-parallel training (core/dist/): two Gloo ranks started by `distillery-cli train --nproc 2`, each with batch b,
-// must train as one process with batch 2b (LoRA, full fine-tuning, distillation): the same per-step losses, gradient norms and token counts, and
-// the same final weights. The reference is that single-process run of the same CLI on the same data and seed.
+// must train as one process with batch 2b (LoRA, full fine-tuning, distillation): the same per-step losses, gradient
+// norms and token counts, and the same final weights. The reference is that single-process run of the same CLI on
+// the same data and seed.
 //
 // Tolerance: the two runs add the same float32 terms in a different order (each rank's token-weighted mean, then
 // the all-reduce sum, against one mean over all rows), so values agree to float32 rounding: 1e-5 relative on
@@ -225,7 +226,8 @@ class TestTrainDist : public QObject {
     QCOMPARE(state.value("status").toString(), QStringLiteral("cancelled"));
     const int stopped = state.value("steps").toInt();
     QVERIFY2(stopped >= 2 && stopped < steps, qPrintable(QString::number(stopped)));
-    QVERIFY(QFileInfo::exists(out + QStringLiteral("/checkpoints/step-%1/state.json").arg(stopped, 6, 10, QLatin1Char('0'))));
+    const QString checkpoint = QStringLiteral("/checkpoints/step-%1/state.json").arg(stopped, 6, 10, QLatin1Char('0'));
+    QVERIFY2(QFileInfo::exists(out + checkpoint), qPrintable(checkpoint));
     QCOMPARE(int(metrics(out).size()), stopped);
 
     const Run resumed = cli({"train", job, "--nproc", "2", "--resume"});
