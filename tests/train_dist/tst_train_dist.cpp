@@ -238,6 +238,26 @@ class TestTrainDist : public QObject {
     QVERIFY(QFileInfo::exists(out + "/adapter_model.safetensors"));
   }
 
+  // Several machines: two launchers (--nnodes 2, one rank each) meet through node 0's TCPStore, here on loopback.
+  void twoNodesOverTcp() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString job = writeJob(dir.path(), "nodes", "lora", 2, 1, 2);
+    // A port of its own per test process (CI may run other tests at once).
+    const QString master = QStringLiteral("127.0.0.1:%1").arg(30000 + QCoreApplication::applicationPid() % 20000);
+    QProcess node1;
+    node1.start(cliPath(), {"train", job, "--nproc", "1", "--nnodes", "2", "--node-rank", "1", "--master", master});
+    QVERIFY(node1.waitForStarted());
+    const Run node0 = cli({"train", job, "--nproc", "1", "--nnodes", "2", "--node-rank", "0", "--master", master});
+    QVERIFY(node1.waitForFinished(300000));
+    QVERIFY2(node0.code == 0, qPrintable(node0.err));
+    QVERIFY2(node1.exitCode() == 0, node1.readAllStandardError().constData());
+    const std::vector<QJsonObject> rows = metrics(dir.path() + "/nodes");
+    QCOMPARE(int(rows.size()), 2);
+    QCOMPARE(rows.back().value("step").toInt(), 2);
+    QVERIFY(node0.out.contains("status: finished"));
+  }
+
   // A rank that fails stops the others and the launcher fails with its error (here: the job's data file is
   // missing, which every rank reports; the launcher names the first to exit).
   void failingRankFailsTheLaunch() {
