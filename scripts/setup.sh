@@ -9,7 +9,7 @@ DISTILLERY_GUI=${DISTILLERY_GUI:-ON}
 packages=(cmake ninja-build g++ pkg-config
           qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
           qt6-svg-dev libqt6sql6-sqlite libqcustomplot-dev
-          libtorch-dev libopenblas0-openmp libsqlite3-dev
+          libtorch-dev libgloo-dev libopenblas0-openmp libsqlite3-dev
           xvfb xauth python3 dpkg-dev file)
 missing=()
 for p in "${packages[@]}"; do

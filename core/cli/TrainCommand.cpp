@@ -7,10 +7,18 @@
 // state.json). Ctrl-C (SIGINT) cancels: the loop stops within one step, writes a checkpoint and exits 130;
 // --resume continues from the newest checkpoint in the output folder (and, with --workspace, the job's own row).
 // Exit codes: 0 finished (or stopped early by the validation curve), 1 failed, 2 wrong usage, 130 cancelled.
+//
+// Data parallel: --nproc N starts N worker processes of this program (core/dist/Launcher.h), each training on its
+// share of every global batch (train.batch_size per rank, batch_size × grad_accum × N rows per optimizer step);
+// --nnodes M --node-rank K --master HOST:PORT spans M machines. A worker is this same command with
+// DISTILLERY_RANK etc. in its environment.
 #include "checkpoint/JsonFile.h"
 #include "cli/CliContext.h"
 #include "cli/Interrupt.h"
 #include "common/Error.h"
+#include "dist/Launcher.h"
+#include "dist/ProcessGroup.h"
+#include "jobs/TaskSupport.h"
 #include "jobs/JobRunner.h"
 #include "jobs/JobStore.h"
 #include "jobs/RunJob.h"
@@ -18,12 +26,16 @@
 #include "train/JobSpec.h"
 #include "train/Trainer.h"
 
+#include <QtCore/QCoreApplication>
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
 
 #include <unistd.h>
+#include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <memory>
+#include <thread>
 
 namespace distillery::cli {
 
@@ -98,16 +110,65 @@ int exitCodeOf(TrainStatus s) {
   return 1;
 }
 
+int intOption(const QCommandLineParser& p, const QCommandLineOption& o, int fallback) {
+  if (!p.isSet(o)) return fallback;
+  bool ok = false;
+  const int v = p.value(o).toInt(&ok);
+  if (!ok)
+    throw UsageError({}, QLatin1String("--") + o.names().first(), p.value(o), QStringLiteral("must be a whole number"));
+  return v;
+}
+
+// --nproc/--nnodes: start the workers and wait for them (this process trains nothing).
+int launch(Context& ctx, const QString& jobPath, const JobSpec& spec, LaunchOptions o, bool resume) {
+  checkLaunchOptions(o);
+  QString why;
+  if (!processGroupAvailable(jobDevice(spec), &why)) throw Error(QString(), QStringLiteral("--nproc"), QString(), why);
+  // The workers share this machine's cores unless --threads says otherwise.
+  const int threads =
+      ctx.threads > 0 ? ctx.threads : std::max(1, int(std::thread::hardware_concurrency()) / std::max(1, o.nproc));
+  o.program = QCoreApplication::applicationFilePath();
+  o.arguments = QStringList{QStringLiteral("--threads"), QString::number(threads)};
+  if (ctx.json) o.arguments << QStringLiteral("--json");
+  o.arguments << QStringLiteral("train") << jobPath;
+  if (resume) o.arguments << QStringLiteral("--resume");
+  std::atomic_bool interrupt{false};
+  const SigintCancels forward(interrupt);
+  const LaunchResult r = launchWorkers(o, interrupt, ctx.err);
+  if (r.exitCode != 0 && !r.error.isEmpty()) ctx.err << "distillery-cli: " << r.error << Qt::endl;
+  return r.exitCode;
+}
+
 int trainMain(Context& ctx) {
-  const QString usage = QStringLiteral("distillery-cli train JOB.json [--workspace PATH] [--resume]");
+  const QString usage = QStringLiteral(
+      "distillery-cli train JOB.json [--workspace PATH] [--resume] [--nproc N [--nnodes M --node-rank K --master "
+      "HOST:PORT]]");
   QCommandLineParser p;
   const QCommandLineOption workspace(QStringLiteral("workspace"),
                                      QStringLiteral("Register the job and its metrics in this workspace."),
                                      QStringLiteral("PATH"));
   const QCommandLineOption resume(QStringLiteral("resume"),
                                   QStringLiteral("Continue from the newest checkpoint in the job's output folder."));
+  const QCommandLineOption nproc(QStringLiteral("nproc"),
+                                 QStringLiteral("Data parallel: worker processes on this machine (one per GPU on "
+                                                "CUDA; 2-8 typical). Each trains on train.batch_size rows of every "
+                                                "global batch."),
+                                 QStringLiteral("N"));
+  const QCommandLineOption nnodes(QStringLiteral("nnodes"),
+                                  QStringLiteral("Data parallel over several machines: how many (default 1)."),
+                                  QStringLiteral("M"));
+  const QCommandLineOption nodeRank(QStringLiteral("node-rank"),
+                                    QStringLiteral("This machine's index, 0 .. M-1 (default 0)."),
+                                    QStringLiteral("K"));
+  const QCommandLineOption master(QStringLiteral("master"),
+                                  QStringLiteral("HOST:PORT of machine 0's rendezvous (required with --nnodes > 1)."),
+                                  QStringLiteral("HOST:PORT"));
   p.addOption(workspace);
   p.addOption(resume);
+  p.addOption(nproc);
+  p.addOption(nnodes);
+  p.addOption(nodeRank);
+  p.addOption(master);
   p.addPositionalArgument(QStringLiteral("JOB.json"),
                           QStringLiteral("The job description (see the README's Job JSON)."));
   if (!parseOrThrow(p, ctx, usage)) return 0;
@@ -117,6 +178,19 @@ int trainMain(Context& ctx) {
   if (spec.kind == JobKind::Sweep && !p.isSet(workspace))
     throw UsageError({}, QStringLiteral("kind"), QStringLiteral("sweep"),
                      QStringLiteral("runs its trials as jobs of a workspace: add --workspace PATH"));
+
+  const std::optional<RankEnv> rank = RankEnv::fromEnvironment();  // set: this process is a worker of a launcher
+  if (!rank && (p.isSet(nproc) || p.isSet(nnodes))) {
+    if (p.isSet(workspace))
+      throw UsageError({}, QStringLiteral("--workspace"), p.value(workspace),
+                       QStringLiteral("cannot be combined with --nproc yet: run data-parallel jobs without it"));
+    LaunchOptions o;
+    o.nproc = intOption(p, nproc, 1);
+    o.nnodes = intOption(p, nnodes, 1);
+    o.nodeRank = intOption(p, nodeRank, 0);
+    o.master = p.value(master);
+    return launch(ctx, path, spec, o, p.isSet(resume));
+  }
 
   TrainControl control;
   const SigintCancels interrupt(control.cancel);
@@ -150,7 +224,17 @@ int trainMain(Context& ctx) {
     jc.control = &control;
     jc.extraSink = &progress;
     jc.resume = p.isSet(resume);
-    const TrainResult r = runJob(spec, jc);
+    JobSpec rankSpec = spec;
+    std::unique_ptr<Collective> group;
+    if (rank && rank->worldSize > 1) {
+      // One GPU per rank on a machine: cuda:LOCAL_RANK.
+      if (spec.device.startsWith(QLatin1String("cuda")))
+        rankSpec.device = QStringLiteral("cuda:%1").arg(rank->localRank);
+      group = connectProcessGroup(*rank, jobDevice(rankSpec));
+      jc.collective = group.get();
+      if (rank->rank != 0) jc.extraSink = nullptr;  // rank 0 reports the steps for all
+    }
+    const TrainResult r = runJob(rankSpec, jc);
     status = trainStatusName(r.status);
     error = r.error;
     steps = r.steps;

@@ -4,6 +4,7 @@
 #include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "data/TrainingData.h"
+#include "dist/RankShare.h"
 #include "jobs/DistillTask.h"
 #include "jobs/EvalJob.h"
 #include "jobs/FullFtTask.h"
@@ -13,6 +14,7 @@
 #include "store/Store.h"
 #include "tokenizer/Tokenizer.h"
 #include "train/JsonlMetricsSink.h"
+#include "train/Collective.h"
 #include "train/StoreMetricsSink.h"
 
 #include <torch/torch.h>
@@ -71,13 +73,15 @@ TrainResult runJob(const JobSpec& spec, JobContext& ctx) {
   TrainResult result;
   TrainControl ownControl;
   TrainControl& control = ctx.control ? *ctx.control : ownControl;
+  const int worldSize = ctx.collective ? ctx.collective->worldSize() : 1;
+  const bool writer = !ctx.collective || ctx.collective->rank() == 0;  // data parallel: rank 0 writes the output
   try {
     if (spec.kind == JobKind::Sweep) makeTask(spec);  // throws the explanation
-    if (!QDir().mkpath(spec.output))
+    if (writer && !QDir().mkpath(spec.output))
       throw Error(spec.output, QStringLiteral("output"), QString(), QStringLiteral("cannot be created"));
     const QString metricsPath = QDir(spec.output).filePath(QStringLiteral("metrics.jsonl"));
     // A fresh run into a used folder starts a fresh log; a resumed one keeps it (the sink trims later steps).
-    if (!ctx.resume) QFile::remove(metricsPath);
+    if (writer && !ctx.resume) QFile::remove(metricsPath);
 
     // Data first: a bad line fails the job before any model is loaded.
     const torch::Device device = jobDevice(spec);
@@ -92,7 +96,11 @@ TrainResult runJob(const JobSpec& spec, JobContext& ctx) {
     o.bucketing = spec.data.bucketing;
     o.truncation = parseTruncation(spec.data.truncation, QStringLiteral("data.truncation"));
     o.fields = spec.data.fields;
-    TrainingData train(spec.data.train, renderer, o);
+    TrainingDataOptions global = o;
+    global.batchSize = o.batchSize * worldSize;  // data parallel: every rank draws the global batch, keeps its rows
+    TrainingData train(spec.data.train, renderer, global);
+    std::optional<RankShare> share;
+    if (worldSize > 1) share.emplace(train, ctx.collective->rank(), worldSize);
     std::optional<TrainingData> validation;
     if (!spec.data.validation.isEmpty()) {
       TrainingDataOptions v = o;
@@ -126,10 +134,11 @@ TrainResult runJob(const JobSpec& spec, JobContext& ctx) {
     torch::manual_seed(spec.train.seed);
     const std::unique_ptr<TrainTask> task = makeTask(spec);
 
-    JsonlMetricsSink jsonl(metricsPath);
+    std::unique_ptr<JsonlMetricsSink> jsonl;
+    if (writer) jsonl = std::make_unique<JsonlMetricsSink>(metricsPath);
     std::unique_ptr<StoreMetricsSink> store;
-    if (ctx.store) store = std::make_unique<StoreMetricsSink>(*ctx.store, ctx.jobId);
-    MultiMetricsSink sink({&jsonl, store.get(), ctx.extraSink});
+    if (ctx.store && writer) store = std::make_unique<StoreMetricsSink>(*ctx.store, ctx.jobId);
+    MultiMetricsSink sink({jsonl.get(), store.get(), ctx.extraSink});
     for (const QString& note : preflightNotes) sink.message(note);
     if (train.truncated() > 0)
       sink.message(QStringLiteral("%1 training examples are longer than seq_len %2 (truncation %3)")
@@ -152,7 +161,9 @@ TrainResult runJob(const JobSpec& spec, JobContext& ctx) {
 
     TrainerOptions options = TrainerOptions::fromJob(spec);
     options.resume = ctx.resume;
-    Trainer trainer(*task, train, validation ? &*validation : nullptr, options);
+    options.collective = ctx.collective;
+    Trainer trainer(*task, share ? static_cast<BatchSource&>(*share) : train, validation ? &*validation : nullptr,
+                    options);
     result = trainer.run(control, sink);
   } catch (const std::exception& e) {
     result.status = TrainStatus::Failed;
@@ -162,7 +173,7 @@ TrainResult runJob(const JobSpec& spec, JobContext& ctx) {
     result.error = QStringLiteral("unknown error");
   }
   try {
-    if (QDir(spec.output).exists())
+    if (writer && QDir(spec.output).exists())
       writeFileAtomically(QDir(spec.output).filePath(QStringLiteral("state.json")),
                           QJsonDocument(jobStateJson(spec, result)).toJson());
     if (QDir(spec.output).exists()) writeProvenance(spec.output, jobProvenance(spec, ctx.store, ctx.jobId, trainStatusName(result.status)));

@@ -29,6 +29,9 @@ struct JobContext {
   TrainControl* control = nullptr;   // cancel / pause flags; null: a private one nobody flips
   MetricsSink* extraSink = nullptr;  // also receives every metric (the runner's snapshot, the CLI's progress)
   bool resume = false;               // continue from the newest checkpoint under output/checkpoints
+  // Data-parallel run (core/dist/): this rank trains on its share of each global batch (train.batch_size per rank);
+  // only rank 0 writes the output folder (metrics, checkpoints, model, state.json). Null: one process.
+  Collective* collective = nullptr;
 };
 
 // Builds and runs the job. Exceptions (bad data, a model that does not load, a failed save) are caught here

@@ -18,3 +18,11 @@
 // a plain c10::Error whose text contains "out of memory", which isOutOfMemory() (core/train/OutOfMemory.h)
 // also accepts.
 #define DISTILLERY_HAS_OOM_ERROR DISTILLERY_TORCH_AT_LEAST(1, 13)
+// c10d (core/dist/ProcessGroup.cpp): 2.0 split the process group into a front (c10d::ProcessGroup) and backends
+// (c10d::Backend); ProcessGroupGloo / ProcessGroupNCCL derive from ProcessGroup in 1.13 and from Backend in 2.x.
+// Both keep the calls we make: the constructor (store, rank, size, Options), Options::create(timeout) (Gloo) /
+// Options::create() (NCCL), allreduce/broadcast(std::vector<at::Tensor>&, AllreduceOptions/BroadcastOptions) →
+// Work::wait(). 2.x headers declare the classes only under USE_C10D_GLOO / USE_C10D_NCCL, which LibTorch's own
+// build defines but a user of its headers must define too. Only 1.13 is compiled here; the 2.x side is written from
+// the 2.x headers and checked on the GPU machine.
+#define DISTILLERY_C10D_BACKEND_API DISTILLERY_TORCH_AT_LEAST(2, 0)

@@ -3,6 +3,7 @@
 #include "common/Error.h"
 #include "runtime/Nvml.h"
 #include "train/AdamW.h"
+#include "train/Collective.h"
 #include "train/Autocast.h"
 #include "train/LrSchedule.h"
 #include "train/OutOfMemory.h"
@@ -181,6 +182,13 @@ struct Trainer::State {
   QJsonObject positionAtStepStart, rngAtStepStart;
   QElapsedTimer gpuMemClock;
   double gpuMem = -1;
+  bool stopAgreed = false;  // data-parallel: some rank asked to cancel, all stop after this step
+
+  // Several ranks train together (see TrainerOptions::collective).
+  bool parallel() const { return o.collective && o.collective->worldSize() > 1; }
+  // This process writes checkpoints, best/ and the output (rank 0, or a single-process run).
+  bool writer() const { return !o.collective || o.collective->rank() == 0; }
+  bool cancelled() const { return parallel() ? stopAgreed : control.cancel.load(); }
 
   double wall() const { return wallBefore + double(clock.nsecsElapsed()) / 1e9; }
   double activeSeconds() const { return double(clock.nsecsElapsed()) / 1e9 - pausedSeconds; }
@@ -196,6 +204,11 @@ struct Trainer::State {
   void saveBest();
   void checkpoint(const QJsonObject& position, const QJsonObject& rng);
   double gpuMemory();
+  // Data parallel.
+  void syncStart();
+  int64_t sumTokens(int64_t local);
+  void sumStepNumbers(double& loss, std::map<std::string, double>& components, bool& finite);
+  void sumGradients();
 };
 
 void Trainer::State::setUp() {
@@ -321,16 +334,22 @@ bool Trainer::State::trainStep() {
     tokens.push_back(countedTokens(batches.back()));
     stepTokens += tokens.back();
   }
+  // Data parallel: each rank weights its micro-batches by their share of the tokens of the whole global step, so
+  // the summed gradient is that of one process with all ranks' rows (the losses are token means).
+  if (parallel()) stepTokens = sumTokens(stepTokens);
 
   double loss = 0;
   std::map<std::string, double> components;
   bool finite = true;
   optimizer->zeroGrad();
   for (size_t i = 0; i < batches.size(); ++i) {
-    if (control.cancel.load()) {
+    // Data parallel: a step is never abandoned half-way (the other ranks wait in its sums); cancel is agreed on
+    // in sumStepNumbers and takes effect after the step.
+    if (!parallel() && control.cancel.load()) {
       optimizer->zeroGrad();
       return false;
     }
+    if (parallel() && tokens[i] == 0) continue;  // an empty share of the epoch's short last batch adds nothing
     const double w = stepTokens > 0 ? double(tokens[i]) / double(stepTokens) : 1.0 / double(batches.size());
     LossParts parts;
     {
@@ -348,6 +367,10 @@ bool Trainer::State::trainStep() {
     (parts.total * w).backward();
   }
 
+  if (parallel()) {
+    sumStepNumbers(loss, components, finite);
+    if (finite) sumGradients();  // before clipping: the norm is that of the global batch's gradient
+  }
   double norm = kNaN;
   if (finite) {
     norm = clipGradients();
@@ -387,6 +410,101 @@ bool Trainer::State::trainStep() {
   if (spec.logEvery <= 1 || step % spec.logEvery == 0 || step == spec.maxSteps || skipped)
     logStep(loss, components, lr, norm, skipped);
   return true;
+}
+
+// ---------------------------------------------------------------------------------------------- data parallel
+
+void Trainer::State::syncStart() {
+  // Every rank resumed (or not) on its own; they must stand at the same step, then hold rank 0's weights exactly
+  // (a fresh model is built from the same seed on every rank, but the broadcast makes sure).
+  at::Tensor rootStepTensor = torch::tensor({step}, torch::TensorOptions().dtype(torch::kLong)).to(device);
+  o.collective->broadcast(rootStepTensor, 0);
+  const int64_t rootStep = rootStepTensor.item<int64_t>();
+  if (rootStep != step)
+    throw Error(root, QStringLiteral("step"), QString::number(step),
+                QStringLiteral("rank %1 resumed at another step than rank 0 (%2): every rank must see the same "
+                               "checkpoints folder")
+                    .arg(o.collective->rank())
+                    .arg(rootStep));
+  torch::NoGradGuard noGrad;
+  std::vector<at::Tensor> flat;
+  for (const auto& [name, p] : params) flat.push_back(p.detach().reshape({-1}).to(torch::kFloat64));
+  if (flat.empty()) return;
+  at::Tensor all = torch::cat(flat);
+  o.collective->broadcast(all, 0);
+  int64_t offset = 0;
+  for (const auto& [name, p] : params) {
+    const int64_t n = p.numel();
+    p.detach().copy_(all.narrow(0, offset, n).view(p.sizes()));
+    offset += n;
+  }
+}
+
+int64_t Trainer::State::sumTokens(int64_t local) {
+  at::Tensor t = torch::tensor({local}, torch::TensorOptions().dtype(torch::kLong)).to(device);
+  o.collective->allReduceSum(t);
+  return t.item<int64_t>();
+}
+
+void Trainer::State::sumStepNumbers(double& loss, std::map<std::string, double>& components, bool& finite) {
+  // One sum for the step's loss, its components, the finite flag and the cancel request: every rank then skips,
+  // stops or logs alike. Components go in name order into fixed slots (a rank with an empty share has none).
+  constexpr size_t kSlots = 8;
+  TORCH_CHECK(components.size() <= kSlots, "data-parallel training logs at most ", kSlots, " loss components, got ",
+              components.size());
+  std::vector<double> v(3 + kSlots, 0.0);
+  v[0] = loss;
+  v[1] = finite ? 0 : 1;
+  v[2] = control.cancel.load() ? 1 : 0;
+  size_t slot = 3;
+  for (const auto& [name, c] : components) v[slot++] = c;
+  at::Tensor t = torch::tensor(v, torch::TensorOptions().dtype(torch::kFloat64)).to(device);
+  o.collective->allReduceSum(t);
+  const at::Tensor h = t.cpu();
+  const double* r = h.data_ptr<double>();
+  loss = r[0];
+  finite = r[1] < 0.5 && std::isfinite(loss);  // r[1]: ranks whose loss was not finite
+  if (r[2] > 0) stopAgreed = true;
+  slot = 3;
+  for (auto& [name, c] : components) c = r[slot++];
+}
+
+void Trainer::State::sumGradients() {
+  // All gradients in one flat buffer, so the step costs one all-reduce, not one per tensor. A parameter without a
+  // gradient on every rank stays without one (AdamW leaves it alone, as in one process): the buffer's tail says
+  // which ranks had one. Summed in float32 (float64 when a parameter is), whatever the parameters' dtype.
+  torch::NoGradGuard noGrad;
+  torch::ScalarType dtype = torch::kFloat32;
+  for (const auto& [name, p] : params)
+    if (p.scalar_type() == torch::kFloat64) dtype = torch::kFloat64;
+  std::vector<at::Tensor> parts;
+  std::vector<double> present;
+  for (const auto& [name, p] : params) {
+    const at::Tensor g = p.grad();
+    parts.push_back(g.defined() ? g.detach().reshape({-1}).to(dtype)
+                                : torch::zeros({p.numel()}, torch::TensorOptions().dtype(dtype).device(device)));
+    present.push_back(g.defined() ? 1.0 : 0.0);
+  }
+  if (parts.empty()) return;
+  parts.push_back(torch::tensor(present, torch::TensorOptions().dtype(dtype)).to(device));
+  at::Tensor all = torch::cat(parts);
+  o.collective->allReduceSum(all);
+  const at::Tensor flags =
+      all.narrow(0, all.numel() - int64_t(params.size()), int64_t(params.size())).to(torch::kCPU, torch::kFloat64);
+  const double* has = flags.data_ptr<double>();
+  int64_t offset = 0;
+  for (size_t i = 0; i < params.size(); ++i) {
+    at::Tensor p = params[i].second;
+    const int64_t n = p.numel();
+    if (has[i] > 0) {
+      const at::Tensor summed = all.narrow(0, offset, n).view(p.sizes()).to(p.scalar_type());
+      if (p.grad().defined())
+        p.mutable_grad().copy_(summed);
+      else
+        p.mutable_grad() = summed.clone();
+    }
+    offset += n;
+  }
 }
 
 double Trainer::State::gpuMemory() {
@@ -468,6 +586,7 @@ void Trainer::State::validate() {
 }
 
 void Trainer::State::saveBest() {
+  if (!writer()) return;
   const QString tmp = o.outputDir + QStringLiteral("/.best-tmp");
   try {
     QDir(tmp).removeRecursively();
@@ -482,6 +601,11 @@ void Trainer::State::saveBest() {
 }
 
 void Trainer::State::checkpoint(const QJsonObject& position, const QJsonObject& rng) {
+  if (!writer()) {
+    // Data parallel: rank 0 writes the checkpoint every rank resumes from.
+    lastSavedStep = step;
+    return;
+  }
   CheckpointContent c;
   for (const auto& [name, p] : params) c.trainable.emplace_back(name, p.detach());
   c.optimizer = optimizer->state();
@@ -537,10 +661,11 @@ TrainResult Trainer::run(TrainControl& control, MetricsSink& sink) {
       torch::manual_seed(options_.train.seed);  // CPU and, when present, CUDA generators
       sink.resumed(0);
     }
+    if (s.parallel()) s.syncStart();
     s.sessionStartStep = s.step;
     bool abandoned = false;  // cancelled inside a step: the data position and RNG are those before it
     while (s.step < options_.train.maxSteps) {
-      if (!s.waitWhilePaused()) {
+      if (!s.parallel() && !s.waitWhilePaused()) {
         status = TrainStatus::Cancelled;
         break;
       }
@@ -562,7 +687,7 @@ TrainResult Trainer::run(TrainControl& control, MetricsSink& sink) {
         status = TrainStatus::EarlyStopped;
         break;
       }
-      if (control.cancel.load()) {
+      if (s.cancelled()) {
         status = TrainStatus::Cancelled;
         break;
       }
@@ -575,7 +700,8 @@ TrainResult Trainer::run(TrainControl& control, MetricsSink& sink) {
       if (s.step > 0 && s.lastSavedStep != s.step)
         s.checkpoint(abandoned ? s.positionAtStepStart : s.train.position(),
                      abandoned ? s.rngAtStepStart : saveRngState(s.device));
-      if (status != TrainStatus::Cancelled && options_.saveFinal) s.task.saveArtifacts(options_.outputDir);
+      if (status != TrainStatus::Cancelled && options_.saveFinal && s.writer())
+        s.task.saveArtifacts(options_.outputDir);
     }
   } catch (const std::exception& e) {
     status = TrainStatus::Failed;

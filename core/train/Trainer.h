@@ -28,6 +28,8 @@
 
 namespace distillery {
 
+class Collective;
+
 // What the runner (another thread) tells a running loop. Read every micro-step.
 struct TrainControl {
   std::atomic_bool cancel{false};  // stop after the current micro-step (status cancelled; a checkpoint is written)
@@ -114,6 +116,11 @@ struct TrainerOptions {
   // Test hook: called with the temp folder after a checkpoint's files are written, before it is renamed into
   // place; throwing simulates a failed write (disk full).
   std::function<void(const QString& tempDir)> beforeCheckpointCommit;
+  // Data-parallel run (train/Collective.h): null or one rank, the single-process loop. With several ranks each
+  // step's token count, loss and gradients are summed over the ranks (the train source gives this rank's share
+  // of the global batch), rank 0's parameters are broadcast at the start, only rank 0 writes checkpoints, best/
+  // and the output, and cancel takes effect on all ranks after the same step. Pause is not supported there.
+  Collective* collective = nullptr;
 
   static TrainerOptions fromJob(const JobSpec& spec);  // train, output, device from the job
 };
