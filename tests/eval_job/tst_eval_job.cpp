@@ -157,7 +157,8 @@ class TestEvalJob : public QObject {
     };
     row("unknown eval key", R"({"eval": {"temperature": 0.7}})",
         "job.json: eval.temperature is not a known key (expected one of: tasks, metrics, max_new_tokens, max_samples, "
-        "seq_len, stride, choices_field, answer_field, baseline, max_accuracy_drop, dtype)");
+        "seq_len, stride, choices_field, answer_field, baseline, max_accuracy_drop, dtype, slice_by, min_slice_size, "
+        "perturbations)");
     row("models missing", R"({"models": null})", "job.json: models is missing");
     row("models empty", R"({"models": []})",
         "job.json: models=[] must list at least one model {label, path, adapter?}");
