@@ -102,6 +102,8 @@ ComparePanel::ComparePanel(QWidget* parent)
   gridLayout->addWidget(box(tr("Automatic scores"), tableFor(scores_, QStringLiteral("compareScores"), grid), grid), 0, 1);
   gridLayout->addWidget(box(tr("Quantization fidelity"), tableFor(fidelity_, QStringLiteral("compareFidelity"), grid), grid), 1, 0);
   gridLayout->addWidget(box(tr("Human scores"), tableFor(human_, QStringLiteral("compareHuman"), grid), grid), 1, 1);
+  slices_ = new SliceCompareView(grid);
+  gridLayout->addWidget(box(tr("Scores per slice"), slices_, grid), 2, 0, 1, 2);
 
   auto* split = new QSplitter(Qt::Horizontal, this);
   split->addWidget(side);
@@ -194,6 +196,7 @@ void ComparePanel::showEval() {
   const QList<EvaluationRow> rows = store_ && job > 0 ? EvalStore(*store_).evaluations(job) : QList<EvaluationRow>{};
   scores_->setEvaluations(rows);
   fidelity_->setEvaluations(rows);
+  slices_->setEvaluations(store_, rows);
 }
 
 void ComparePanel::showStudy() {

@@ -2,6 +2,7 @@
 // evaluation job's automatic scores and quantization fidelity, and a rating study's human scores, side by side.
 #pragma once
 #include "compare/HumanScoresModel.h"
+#include "compare/SliceCompareView.h"
 #include "eval/EvalModels.h"
 #include "shell/WorkspacePanel.h"
 #include "store/Store.h"
@@ -28,6 +29,7 @@ class ComparePanel : public WorkspacePanel {
   EvalMetricsModel* scores() const { return scores_; }
   FidelityModel* fidelity() const { return fidelity_; }
   HumanScoresModel* humanScores() const { return human_; }
+  SliceCompareView* slices() const { return slices_; }
   // Redraws the curves of the checked runs.
   void replotRuns();
 
@@ -45,6 +47,7 @@ class ComparePanel : public WorkspacePanel {
   EvalMetricsModel* scores_;
   FidelityModel* fidelity_;
   HumanScoresModel* human_;
+  SliceCompareView* slices_;
 };
 
 }  // namespace distillery::ui

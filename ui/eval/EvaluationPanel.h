@@ -3,6 +3,7 @@
 // words that differ from the reference highlighted — filtered by text or to the samples where models disagree.
 #pragma once
 #include "eval/EvalModels.h"
+#include "eval/SliceView.h"
 #include "shell/WorkspacePanel.h"
 #include "store/Store.h"
 
@@ -28,6 +29,7 @@ class EvaluationPanel : public WorkspacePanel {
   EvalSamplesModel* samplesModel() const { return samples_; }
   EvalSamplesFilter* samplesFilter() const { return filter_; }
   QComboBox* jobPicker() const { return jobs_; }
+  SliceView* sliceView() const { return slices_; }
   // The HTML of the detail view for a row of samplesModel().
   QString detailHtml(int row) const;
 
@@ -44,6 +46,7 @@ class EvaluationPanel : public WorkspacePanel {
   QLineEdit* search_;
   QCheckBox* disagree_;
   QTextBrowser* detail_;
+  SliceView* slices_;
 };
 
 // Words of output that do not occur in reference wrapped in <mark>, the rest HTML-escaped (a light diff that
