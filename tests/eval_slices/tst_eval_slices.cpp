@@ -17,6 +17,7 @@
 #include "train/JobSpec.h"
 
 #include "Fixtures.h"
+#include "JsonLines.h"
 #include "TestUtil.h"
 
 #include <QtCore/QDir>
@@ -47,15 +48,6 @@ std::vector<EvalSampleRow> samplesOf(const QJsonArray& list) {
     out.push_back({o.value("index").toInteger(), o.value("input").toString(), o.value("output").toString(),
                    o.value("reference").toString(), o.value("scores").toObject()});
   }
-  return out;
-}
-
-std::vector<QJsonObject> jsonLines(const QString& path) {
-  QFile f(path);
-  if (!f.open(QIODevice::ReadOnly)) return {};
-  std::vector<QJsonObject> out;
-  for (const QByteArray& line : f.readAll().split('\n'))
-    if (!line.trimmed().isEmpty()) out.push_back(QJsonDocument::fromJson(line).object());
   return out;
 }
 
