@@ -1,7 +1,9 @@
 // distillery-cli score bleu|chrf|rouge --hyp HYP --ref REF [--ref REF2 ...]: corpus and per-line scores equal to
-// sacreBLEU 2.x's command line (BLEU, chrF/chrF++) and rouge-score (ROUGE-N/L/Lsum). A file holds one segment per
+// sacreBLEU 2.x's command line (BLEU, chrF/chrF++) and rouge-score (ROUGE-N/L/Lsum). `score slices` and
+// `score robustness` (EvalReportCommands.cpp) report on a stored evaluation job. A file holds one segment per
 // line, or, when its name ends in .jsonl, one JSON string per line (a segment may then contain newlines).
 #include "cli/DataCli.h"
+#include "cli/EvalReportCli.h"
 #include "common/Error.h"
 #include "eval/Bleu.h"
 #include "eval/Chrf.h"
@@ -243,14 +245,20 @@ const Subcommand kSubcommands[] = {
     {"bleu", "sacreBLEU 2.x BLEU: corpus, per line, signature", scoreBleu},
     {"chrf", "sacreBLEU 2.x chrF / chrF++ (--word-order 2)", scoreChrf},
     {"rouge", "rouge-score ROUGE-N/L/Lsum (P, R, F), optional stemmer, --char for Chinese", scoreRouge},
+    {"slices", "an evaluation job's metrics per value of a row field (JOB_ID --by FIELD), gaps", scoreSlices},
+    {"robustness", "an evaluation job's accuracy under its eval.perturbations vs the clean prompts", scoreRobustness},
 };
 
-const QString kUsage = QStringLiteral("distillery-cli score bleu|chrf|rouge --hyp HYP --ref REF ...   (score bleu --help)");
+const QString kUsage = QStringLiteral(
+    "distillery-cli score bleu|chrf|rouge --hyp HYP --ref REF ... | slices JOB_ID --by FIELD | robustness JOB_ID   "
+    "(score bleu --help)");
 
 }  // namespace
 
 Command scoreCommand() {
-  return {QStringLiteral("score"), QStringLiteral("bleu|chrf|rouge --hyp HYP --ref REF: sacreBLEU / rouge-score compatible scores"),
+  return {QStringLiteral("score"),
+          QStringLiteral("bleu|chrf|rouge --hyp HYP --ref REF: sacreBLEU / rouge-score compatible scores; "
+                         "slices|robustness JOB_ID: an evaluation job by slice, under perturbations"),
           [](Context& ctx) { return runSubcommand(ctx, kSubcommands, kUsage); }};
 }
 

@@ -19,14 +19,18 @@ bool needs(const EvalDataOptions& o, const char* task) { return o.tasks.contains
 
 QString contentOf(const QJsonValue& message) { return message.toObject().value(QStringLiteral("content")).toString(); }
 
+}  // namespace
+
 // One user message: its text; more: "role: text" paragraphs, so a multi-turn prompt still reads as a dialogue.
-QString readable(const QJsonArray& prompt) {
+QString readablePrompt(const QJsonArray& prompt) {
   if (prompt.size() == 1) return contentOf(prompt[0]);
   QStringList parts;
   for (const QJsonValue& m : prompt)
     parts << m.toObject().value(QStringLiteral("role")).toString() + QStringLiteral(": ") + contentOf(m);
   return parts.join(QStringLiteral("\n\n"));
 }
+
+namespace {
 
 QString stringField(const QJsonObject& row, const QString& field, const QString& where, bool required) {
   const QJsonValue v = row.value(field);
@@ -84,7 +88,7 @@ EvalRow readRow(const QJsonObject& source, const QString& where, const EvalDataO
     if (all.last().toObject().value(QStringLiteral("role")).toString() == QLatin1String("assistant"))
       r.reference = contentOf(all.last());
   }
-  r.input = readable(r.prompt);
+  r.input = readablePrompt(r.prompt);
   if (r.reference.isEmpty() && choice) r.reference = r.choices[r.gold];
   if (r.reference.isEmpty() && needs(o, "generation"))
     throw FormatError(where, o.format == kPromptCompletion ? QStringLiteral("completion") : QStringLiteral("messages"),

@@ -55,6 +55,9 @@ struct EvalRow {
   QJsonObject sliceFields() const;
 };
 
+// The prompt as a person reads it (EvalRow::input): one message's text; several as "role: text" paragraphs.
+QString readablePrompt(const QJsonArray& prompt);
+
 // Reads path row by row (a bad row fails with FormatError "FILE:LINE"), takes the first maxSamples rows and checks
 // each has what the tasks need. Throws FormatError(path, "data.test", ...) when no row is left.
 std::vector<EvalRow> readEvalRows(const QString& path, const EvalDataOptions& o);

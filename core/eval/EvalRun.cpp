@@ -8,6 +8,9 @@
 #include "eval/EvalStore.h"
 #include "eval/GenerationEval.h"
 #include "eval/LmMetrics.h"
+#include "eval/Perturb.h"
+#include "eval/Slices.h"
+#include "eval/TextMatch.h"
 #include "lora/Lora.h"
 #include "model/ModelLoader.h"
 #include "store/DatasetStore.h"
@@ -37,9 +40,44 @@ struct PreparedModel {
   EvalModelSpec spec;
   Tokenizer tokenizer;
   EvalInputs inputs;
+  std::vector<EvalInputs> perturbed;  // per eval.perturbations entry: the perturbed prompts tokenized
 };
 
 QJsonValue finiteOrNull(double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(QJsonValue::Null); }
+
+// The rows with their user messages perturbed (the prompt only: system messages, earlier answers, choices and
+// references stay as they are), each row seeded by its index.
+std::vector<EvalRow> perturbRows(std::vector<EvalRow> rows, const PerturbationSpec& p) {
+  for (EvalRow& r : rows) {
+    const uint64_t seed = rowSeed(p.seed, r.index);
+    if (r.prompt.isEmpty()) {  // text data: the text is the input
+      r.input = perturbText(r.input, p, seed);
+      continue;
+    }
+    for (qsizetype m = 0; m < r.prompt.size(); ++m) {
+      QJsonObject message = r.prompt[m].toObject();
+      if (message.value(QStringLiteral("role")).toString() != QLatin1String("user")) continue;
+      // Messages after the first get their own stream, so a one-message prompt matches perturbText(input).
+      message.insert(QStringLiteral("content"),
+                     perturbText(message.value(QStringLiteral("content")).toString(), p, seed + uint64_t(m)));
+      r.prompt[m] = message;
+    }
+    r.input = readablePrompt(r.prompt);
+  }
+  return rows;
+}
+
+// Mean SQuAD exact match and token F1 of answers against references (the robustness comparison needs both even
+// when eval.metrics leaves them out).
+QJsonObject matchScores(const QStringList& outputs, const QStringList& references) {
+  double em = 0, f1 = 0;
+  for (qsizetype i = 0; i < outputs.size(); ++i) {
+    em += exactMatch(outputs[i], {references[i]});
+    f1 += tokenF1(outputs[i], {references[i]});
+  }
+  const double n = double(std::max<qsizetype>(1, outputs.size()));
+  return {{QStringLiteral("exact_match"), em / n}, {QStringLiteral("token_f1"), f1 / n}};
+}
 
 // The weight files of a model folder (its checkpoint: model.safetensors or the shards of its index) and of its
 // adapter (adapter_model.safetensors); other files there are not the model.
@@ -115,7 +153,20 @@ class Evaluation {
         requireFile(m.adapter, QStringLiteral("adapter_config.json"), at + QStringLiteral(".adapter"),
                     QStringLiteral("a PEFT adapter folder"));
       const Tokenizer tokenizer = Tokenizer::fromDirectory(m.path);
-      models_.push_back({m, tokenizer, renderEvalInputs(rows_, tokenizer, m.path, spec_.data.test, data_)});
+      models_.push_back({m, tokenizer, renderEvalInputs(rows_, tokenizer, m.path, spec_.data.test, data_), {}});
+    }
+    checkSliceFields();
+    // Perturbed prompts, tokenized now so a prompt the template cannot render fails before any model loads.
+    EvalDataOptions prompts = data_;
+    prompts.fidelity = false;
+    prompts.tasks.clear();
+    for (const char* t : {"multiple_choice", "generation"})
+      if (wants(t)) prompts.tasks << QLatin1String(t);
+    for (const PerturbationSpec& p : spec_.eval.perturbations) {
+      perturbedRows_.push_back(perturbRows(rows_, p));
+      for (PreparedModel& m : models_)
+        m.perturbed.push_back(
+            renderEvalInputs(perturbedRows_.back(), m.tokenizer, m.spec.path, spec_.data.test, prompts));
     }
     // The baseline first: it stays loaded while the others are compared with it.
     for (size_t i = 0; i < models_.size(); ++i)
@@ -126,7 +177,24 @@ class Evaluation {
     const int64_t lm = (wants("perplexity") || wants("next_token_accuracy")) ? 1 : 0;
     const int64_t perModel = lm + (wants("multiple_choice") ? 1 : 0) + (wants("generation") ? 1 : 0);
     const int64_t compared = spec_.eval.baseline.isEmpty() ? 0 : int64_t(models_.size()) - 1;
-    progress_.total = rows() * (perModel * int64_t(models_.size()) + compared);
+    const int64_t perturbed = int64_t(spec_.eval.perturbations.size()) * int64_t(prompts.tasks.size());
+    progress_.total = rows() * ((perModel + perturbed) * int64_t(models_.size()) + compared);
+  }
+
+  // eval.slice_by names fields of the rows: one that no row has is a typo, refused before any model loads.
+  void checkSliceFields() const {
+    QStringList names;
+    for (const EvalRow& r : rows_) {
+      const QJsonObject fields = r.sliceFields();
+      for (auto it = fields.begin(); it != fields.end(); ++it)
+        if (!names.contains(it.key())) names << it.key();
+    }
+    names.sort();
+    for (const QString& field : spec_.eval.sliceBy)
+      if (!names.contains(field))
+        throw FormatError(spec_.data.test, QStringLiteral("eval.slice_by"), field,
+                          QStringLiteral("is not a field of the rows (fields: %1)")
+                              .arg(names.isEmpty() ? QStringLiteral("none") : names.join(QStringLiteral(", "))));
   }
 
   // ---- outputs ----
@@ -152,6 +220,7 @@ class Evaluation {
 
   void writeSample(qint64 evaluationId, const QString& label, const EvalSampleRow& s) {
     if (store_) store_->addSample(evaluationId, s);
+    stored_.push_back(s);
     QJsonObject line = s.toJson();
     line.insert(QStringLiteral("model"), label);
     line.insert(QStringLiteral("line"), s.scores.value(QStringLiteral("line")));
@@ -230,6 +299,7 @@ class Evaluation {
   void evaluateModel(const PreparedModel& m, LoadedModel& lm, LoadedModel* baseline, const PreparedModel* base) {
     const QString& label = m.spec.label;
     const qint64 evaluationId = store_ ? store_->addEvaluation(o_.jobId, label, datasetId_) : 0;
+    stored_.clear();
     QJsonObject metrics{{QStringLiteral("path"), m.spec.path},
                         {QStringLiteral("size_on_disk_bytes"), weightBytes(m.spec)},
                         {QStringLiteral("memory_bytes"), memoryBytes(lm.model)}};
@@ -273,6 +343,7 @@ class Evaluation {
     }
 
     int64_t written = 0;
+    QStringList outputs, references;  // generation: the clean answers, for the robustness comparison
     if (!stopped && wants("generation")) {
       GenerateOptions g;
       g.greedy = true;
@@ -281,7 +352,6 @@ class Evaluation {
       g.cancel = o_.cancel;
       useModelTokenIds(g, lm.config, lm.generation);
       std::vector<TimedAnswer> answers;
-      QStringList outputs, references;
       for (size_t i = 0; i < rows_.size(); ++i) {
         waitWhilePaused();
         if (cancelled()) break;
@@ -320,10 +390,92 @@ class Evaluation {
       metrics.insert(QStringLiteral("fidelity"), fidelity(m, lm, *baseline, *base, metrics, done, &stopped));
       report(done += rows());
     }
+    if (!stopped && !spec_.eval.perturbations.empty()) {
+      QJsonObject clean = outputs.isEmpty() ? QJsonObject() : matchScores(outputs, references);
+      if (metrics.contains(QStringLiteral("mc_accuracy")))
+        clean.insert(QStringLiteral("mc_accuracy"), metrics.value(QStringLiteral("mc_accuracy")));
+      metrics.insert(QStringLiteral("robustness"), robustness(m, lm, clean, done, &stopped));
+    }
+    if (!stopped && !spec_.eval.sliceBy.isEmpty()) {
+      QJsonObject slices;
+      const SliceOptions so{spec_.eval.minSliceSize, label};
+      for (const QString& field : spec_.eval.sliceBy) slices.insert(field, computeSlices(stored_, field, so).toJson());
+      metrics.insert(QStringLiteral("slices"), slices);
+    }
     metrics.insert(QStringLiteral("samples"), qint64(written));
     metrics.insert(QStringLiteral("complete"), !stopped);
     metrics_.insert(label, metrics);
     if (store_) store_->setMetrics(evaluationId, metrics);
+  }
+
+  // multiple_choice and generation again on each perturbation's prompts; per perturbation {"name", "kind", "mode"?,
+  // "rate", "seed", "clean", "perturbed", "change" (perturbed − clean), "relative_change" ((perturbed − clean) /
+  // clean; null when clean is 0)} over mc_accuracy, exact_match and token_f1. The perturbed answers go to
+  // samples.jsonl with their "perturbation" (not to the store: eval_samples holds the clean answer of a row).
+  QJsonArray robustness(const PreparedModel& m, LoadedModel& lm, const QJsonObject& clean, int64_t& done,
+                        bool* stopped) {
+    QJsonArray out;
+    for (size_t k = 0; k < spec_.eval.perturbations.size() && !*stopped; ++k) {
+      const PerturbationSpec& p = spec_.eval.perturbations[k];
+      const EvalInputs& in = m.perturbed[k];
+      const QString name = perturbationName(p);
+      say(QStringLiteral("%1 under %2").arg(m.spec.label, name));
+      QJsonObject perturbed;
+      if (wants("multiple_choice")) {
+        const ChoiceScores c = scoreChoices(lm.model, m.tokenizer, in.questions, lmOptions(done));
+        if ((*stopped = c.cancelled)) break;
+        perturbed.insert(QStringLiteral("mc_accuracy"), c.acc);
+        report(done += rows());
+      }
+      if (wants("generation")) {
+        GenerateOptions g;
+        g.greedy = true;
+        g.repetitionPenalty = 1.0;
+        g.maxNewTokens = spec_.eval.maxNewTokens;
+        g.cancel = o_.cancel;
+        useModelTokenIds(g, lm.config, lm.generation);
+        QStringList outputs, references;
+        for (size_t i = 0; i < rows_.size(); ++i) {
+          waitWhilePaused();
+          if (cancelled()) break;
+          const TimedAnswer a = generateTimed(lm.model, m.tokenizer, in.prompts[i], g);
+          if (a.stopped) break;
+          const EvalRow& row = perturbedRows_[k][i];
+          outputs << a.text;
+          references << row.reference;
+          QJsonObject line{{QStringLiteral("model"), m.spec.label},
+                           {QStringLiteral("perturbation"), name},
+                           {QStringLiteral("index"), qint64(row.index)},
+                           {QStringLiteral("line"), qint64(row.line)},
+                           {QStringLiteral("input"), row.input},
+                           {QStringLiteral("output"), a.text},
+                           {QStringLiteral("reference"), row.reference},
+                           {QStringLiteral("scores"), sampleGenerationScores(a.text, row.reference,
+                                                                             {"exact_match", "token_f1"})}};
+          samplesFile_.write(QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n');
+          progress_.tokens += a.newTokens;
+          report(++done);
+        }
+        samplesFile_.flush();
+        if ((*stopped = outputs.size() < rows())) break;
+        const QJsonObject s = matchScores(outputs, references);
+        for (auto it = s.begin(); it != s.end(); ++it) perturbed.insert(it.key(), it.value());
+      }
+      QJsonObject change, relative;
+      for (auto it = perturbed.begin(); it != perturbed.end(); ++it) {
+        if (!clean.contains(it.key())) continue;
+        const double c = clean.value(it.key()).toDouble(), v = it.value().toDouble();
+        change.insert(it.key(), v - c);
+        relative.insert(it.key(), c != 0 ? QJsonValue((v - c) / c) : QJsonValue(QJsonValue::Null));
+      }
+      QJsonObject entry{{QStringLiteral("name"), name},         {QStringLiteral("kind"), p.kind},
+                        {QStringLiteral("rate"), p.rate},       {QStringLiteral("seed"), qint64(p.seed)},
+                        {QStringLiteral("clean"), clean},       {QStringLiteral("perturbed"), perturbed},
+                        {QStringLiteral("change"), change},     {QStringLiteral("relative_change"), relative}};
+      if (!p.mode.isEmpty()) entry.insert(QStringLiteral("mode"), p.mode);
+      out.append(entry);
+    }
+    return out;
   }
 
   // The accuracy the pass rule compares (empty: none was measured).
@@ -374,6 +526,8 @@ class Evaluation {
   EvalDataOptions data_;
   std::vector<EvalRow> rows_;
   std::vector<PreparedModel> models_;
+  std::vector<std::vector<EvalRow>> perturbedRows_;  // per eval.perturbations entry
+  std::vector<EvalSampleRow> stored_;                // the current model's samples as written (for the slices)
   std::vector<size_t> order_;  // models_ in the order they are evaluated
   QJsonObject metrics_;        // label → metrics of the models evaluated so far
   std::optional<EvalStore> store_;

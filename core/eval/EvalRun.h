@@ -28,6 +28,10 @@
 // tokenize the data alike — the keys of fidelityJson (core/eval/Fidelity.h: "ppl_base", "ppl_other", "ppl_ratio",
 // "kld": {"mean", "median", "p99", "max", ...}, "same_top1", "delta_p": {"mean", "rms", ...}, "tokens"); else
 // "kld_skipped": why}.
+// "slices" (eval.slice_by): {field: SliceReport::toJson (core/eval/Slices.h)} over the model's samples.
+// "robustness" (eval.perturbations): per perturbation {"name", "kind", "mode"?, "rate", "seed", "clean",
+// "perturbed", "change", "relative_change"}, each over mc_accuracy, exact_match and token_f1 (those the tasks give);
+// the perturbed answers are lines of samples.jsonl with a "perturbation" key (not eval_samples rows).
 // The accuracy of the pass rule is mc_accuracy when multiple_choice runs, else exact_match when generation
 // scores it, else next_token_accuracy (none: no pass rule). Pass: baseline − model < eval.max_accuracy_drop.
 //

@@ -158,7 +158,9 @@ const QStringList kTrainKeys = {"max_steps",
                                 "qat"};
 const QStringList kEvalKeys = {"tasks",  "metrics",       "max_new_tokens", "max_samples", "seq_len",
                                "stride", "choices_field", "answer_field",   "baseline",    "max_accuracy_drop",
-                               "dtype"};
+                               "dtype",  "slice_by",      "min_slice_size", "perturbations"};
+const QStringList kPerturbationKeys = {"kind", "rate", "mode", "seed"};
+const QStringList kPerturbationKinds = {"typos", "casing", "whitespace", "noise"};
 const QStringList kEvalModelKeys = {"label", "path", "adapter"};
 const QStringList kEvalTasks = {"perplexity", "next_token_accuracy", "multiple_choice", "generation"};
 const QStringList kEvalMetrics = {"exact_match", "token_f1", "bleu", "chrf", "rouge"};
@@ -445,6 +447,38 @@ EvalSpec readEval(const Fields& top, const DataSpec& data, const std::vector<Eva
   e.maxAccuracyDrop = f.number("max_accuracy_drop", e.maxAccuracyDrop);
   f.unit("max_accuracy_drop", e.maxAccuracyDrop);
   e.dtype = f.choice("dtype", e.dtype, {"auto", "float32", "bfloat16"});
+  e.sliceBy = f.strings("slice_by", e.sliceBy);
+  for (const QString& field : e.sliceBy) {
+    if (field.isEmpty()) f.fail("slice_by", QStringLiteral("has an empty field name"));
+    if (e.sliceBy.count(field) > 1) f.fail("slice_by", QStringLiteral("names \"%1\" twice").arg(field));
+  }
+  e.minSliceSize = f.integer("min_slice_size", e.minSliceSize);
+  f.atLeast("min_slice_size", double(e.minSliceSize), 1);
+  const QJsonArray perturbations = f.array("perturbations");
+  for (qsizetype i = 0; i < perturbations.size(); ++i) {
+    const QString at = f.key("perturbations[%1]").arg(i);
+    if (!perturbations[i].isObject())
+      throw FormatError(f.source(), at, jsonText(perturbations[i]),
+                        QStringLiteral("must be an object {kind, rate, mode?, seed?}"));
+    const Fields p(perturbations[i].toObject(), f.source(), at + QLatin1Char('.'), kPerturbationKeys);
+    PerturbationSpec s;
+    p.require("kind");
+    s.kind = p.choice("kind", {}, kPerturbationKinds);
+    s.rate = p.number("rate", s.rate);
+    p.unit("rate", s.rate);
+    if (s.kind == QLatin1String("casing"))
+      s.mode = p.choice("mode", QStringLiteral("random"), {"upper", "lower", "random"});
+    else if (p.has("mode"))
+      p.fail("mode", QStringLiteral("is only for kind casing"));
+    s.seed = p.integer("seed", s.seed);
+    p.atLeast("seed", double(s.seed), 0);
+    e.perturbations.push_back(s);
+  }
+  // Perturbations change prompts: only the tasks that answer a prompt can show their effect.
+  if (!e.perturbations.empty() && !e.tasks.contains(QLatin1String("multiple_choice")) &&
+      !e.tasks.contains(QLatin1String("generation")))
+    f.fail("perturbations",
+           QStringLiteral("need multiple_choice or generation among eval.tasks (they perturb prompts)"));
   return e;
 }
 
@@ -740,6 +774,17 @@ QJsonObject JobSpec::toJson() const {
                   {"max_accuracy_drop", eval.maxAccuracyDrop},
                   {"dtype", eval.dtype}};
     if (!eval.baseline.isEmpty()) e.insert("baseline", eval.baseline);
+    if (!eval.sliceBy.isEmpty()) e.insert("slice_by", QJsonArray::fromStringList(eval.sliceBy));
+    e.insert("min_slice_size", qint64(eval.minSliceSize));
+    if (!eval.perturbations.empty()) {
+      QJsonArray list;
+      for (const PerturbationSpec& p : eval.perturbations) {
+        QJsonObject j{{"kind", p.kind}, {"rate", p.rate}, {"seed", qint64(p.seed)}};
+        if (!p.mode.isEmpty()) j.insert("mode", p.mode);
+        list.append(j);
+      }
+      e.insert("perturbations", list);
+    }
     o.insert("eval", e);
   }
   o.insert("device", device);

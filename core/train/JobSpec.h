@@ -129,6 +129,16 @@ struct EvalModelSpec {
   bool operator==(const EvalModelSpec&) const = default;
 };
 
+// One perturbation of the robustness check (eval.perturbations[]): applied to the prompts only, seeded, so the same
+// spec perturbs the same rows the same way (core/eval/Perturb.h defines each kind).
+struct PerturbationSpec {
+  QString kind;         // typos | casing | whitespace | noise
+  double rate = 0.05;   // chance per letter (typos, casing random), per space (whitespace), per character (noise)
+  QString mode;         // casing only: upper | lower | random (default random); empty for the other kinds
+  int64_t seed = 1234;  // with the row index, seeds each row's generator
+  bool operator==(const PerturbationSpec&) const = default;
+};
+
 // What an evaluation job measures (kind eval). Every model of JobSpec::models runs every task on data.test.
 struct EvalSpec {
   // perplexity | next_token_accuracy | multiple_choice | generation. Default: perplexity and next-token
@@ -146,6 +156,11 @@ struct EvalSpec {
   QString baseline;               // label of the reference model for fidelity (KLD, accuracy drop); empty: none
   double maxAccuracyDrop = 0.02;  // pass rule: accuracy may fall at most this much (absolute, 0..1) vs baseline
   QString dtype = "auto";         // auto (float32 on the CPU, bfloat16 on CUDA) | float32 | bfloat16
+  QStringList sliceBy;            // row fields the results are broken down by (metrics "slices"); empty: none
+  int64_t minSliceSize = 10;      // slices with fewer samples are flagged small
+  // Robustness: multiple_choice and generation run again once per perturbation of the prompts (metrics
+  // "robustness"); empty: none.
+  std::vector<PerturbationSpec> perturbations;
   bool operator==(const EvalSpec&) const = default;
 };
 

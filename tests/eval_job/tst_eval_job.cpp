@@ -23,6 +23,7 @@
 #include "train/Trainer.h"
 
 #include "Fixtures.h"
+#include "JsonLines.h"
 #include "TestUtil.h"
 
 #include <QtCore/QDir>
@@ -71,15 +72,6 @@ QJsonObject qaJob(const QString& out, int maxNewTokens = 12) {
 }
 
 JobSpec spec(const QJsonObject& job) { return JobSpec::fromJson(job, QStringLiteral("job.json")); }
-
-std::vector<QJsonObject> jsonLines(const QString& path) {
-  QFile f(path);
-  if (!f.open(QIODevice::ReadOnly)) return {};
-  std::vector<QJsonObject> out;
-  for (const QByteArray& line : f.readAll().split('\n'))
-    if (!line.trimmed().isEmpty()) out.push_back(QJsonDocument::fromJson(line).object());
-  return out;
-}
 
 // exp(mean CE) and next-token accuracy of ids under lm from one plain forward pass (no windows): the reference
 // the job's sliding-window figures must equal for rows shorter than the window.
@@ -157,7 +149,8 @@ class TestEvalJob : public QObject {
     };
     row("unknown eval key", R"({"eval": {"temperature": 0.7}})",
         "job.json: eval.temperature is not a known key (expected one of: tasks, metrics, max_new_tokens, max_samples, "
-        "seq_len, stride, choices_field, answer_field, baseline, max_accuracy_drop, dtype)");
+        "seq_len, stride, choices_field, answer_field, baseline, max_accuracy_drop, dtype, slice_by, min_slice_size, "
+        "perturbations)");
     row("models missing", R"({"models": null})", "job.json: models is missing");
     row("models empty", R"({"models": []})",
         "job.json: models=[] must list at least one model {label, path, adapter?}");

@@ -713,7 +713,8 @@ class TstEvalScore : public QObject {
                                   << "@/nope.txt: cannot be read: No such file or directory";
     QTest::newRow("empty reference") << QStringList{"score", "bleu", "--hyp", "@/hyp.txt", "--ref", "@/blank.txt"}
                                      << "@/blank.txt: segments=segment 2 has only empty references";
-    QTest::newRow("subcommand") << QStringList{"score", "meteor"} << "SUBCOMMAND=meteor is not one of bleu, chrf, rouge";
+    QTest::newRow("subcommand") << QStringList{"score", "meteor"}
+                                << "SUBCOMMAND=meteor is not one of bleu, chrf, rouge, slices, robustness";
   }
   void cliErrors() {
     QFETCH(QStringList, args);

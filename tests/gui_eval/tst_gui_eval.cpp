@@ -1,6 +1,7 @@
 // The Evaluation and Quantization panels on a real (quick) demo workspace: every figure shown equals the stored
 // one, the samples sit side by side with matches marked, the filters work, and the fidelity rows carry the model
-// folders' schemes and the pass rule.
+// folders' schemes and the pass rule. The slice and robustness views (Evaluation and Compare) on a stored job built
+// from tests/data/eval_slices/slices_reference.json.
 #include "compare/ComparePanel.h"
 #include "demo/DemoPipeline.h"
 #include "jobs/JobStore.h"
@@ -10,14 +11,22 @@
 #include "eval/EvaluationPanel.h"
 #include "plot/QCustomPlot.h"
 #include "quant/QuantizationPanel.h"
+#include "eval/SliceView.h"
 #include "store/Workspace.h"
+#include "train/JobSpec.h"
 
+#include "Fixtures.h"
+
+#include <QtCore/QFile>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QListWidget>
+#include <QtWidgets/QSpinBox>
 
 #include <optional>
 
@@ -170,6 +179,126 @@ class TestGuiEval : public QObject {
 
   // The dashboard: the three training runs' curves (training and validation loss as stored), the eval job's scores
   // and fidelity, and the pairwise study's human scores (blinded labels until revealed, names after).
+  // A stored eval job of two models over the constructed samples of slices_reference.json (the second model with
+  // every exact match flipped), one of them with robustness results: the panels show the slices computed from the
+  // stored samples, the largest gap highlighted, small slices flagged, and the robustness rows as stored.
+  void sliceViewsShowTheStoredSamplesBySlice() {
+    const Workspace ws = Workspace::init(dir_.filePath(QStringLiteral("slices")));
+    const JobSpec spec = JobSpec::fromJson(
+        QJsonObject{{"kind", "eval"},
+                    {"models", QJsonArray{QJsonObject{{"label", "a"}, {"path", "/a"}},
+                                          QJsonObject{{"label", "b"}, {"path", "/b"}}}},
+                    {"data", QJsonObject{{"test", "/d.jsonl"}, {"format", "prompt_completion"}}},
+                    {"output", dir_.filePath(QStringLiteral("slices-out"))}},
+        QStringLiteral("job.json"));
+    const qint64 job = JobStore(ws.store()).create(spec);
+    QFile f(QStringLiteral("%1/eval_slices/slices_reference.json").arg(testDataDir()));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QJsonArray list = QJsonDocument::fromJson(f.readAll()).object().value("samples").toArray();
+    const EvalStore evals(ws.store());
+    std::vector<std::vector<EvalSampleRow>> samples(2);
+    for (int m = 0; m < 2; ++m) {
+      const qint64 id = evals.addEvaluation(job, m == 0 ? "a" : "b", 0);
+      for (const QJsonValue& v : list) {
+        const QJsonObject o = v.toObject();
+        QJsonObject scores = o.value("scores").toObject();
+        if (m == 1) scores.insert("exact_match", 1.0 - scores.value("exact_match").toDouble());
+        const EvalSampleRow row{o.value("index").toInteger(), o.value("input").toString(),
+                                o.value("output").toString(), o.value("reference").toString(), scores};
+        evals.addSample(id, row);
+        samples[size_t(m)].push_back(row);
+      }
+      QJsonObject metrics{{"exact_match", 0.4}};
+      if (m == 0)
+        metrics.insert("robustness", QJsonArray{QJsonObject{
+                                         {"name", "typos 0.05"},
+                                         {"clean", QJsonObject{{"exact_match", 0.4}, {"token_f1", 0.5}}},
+                                         {"perturbed", QJsonObject{{"exact_match", 0.3}, {"token_f1", 0.55}}},
+                                         {"change", QJsonObject{{"exact_match", -0.1}, {"token_f1", 0.05}}},
+                                         {"relative_change", QJsonObject{{"exact_match", -0.25}, {"token_f1", 0.1}}}}});
+      evals.setMetrics(id, metrics);
+    }
+
+    EvaluationPanel panel;
+    panel.setWorkspace(&ws, nullptr);
+    QCOMPARE(selectedJob(panel.jobPicker()), job);
+    SliceOptions threeOrMore;
+    threeOrMore.minSize = 3;
+    SliceView* view = panel.sliceView();
+    QAbstractItemModelTester t1(view->sliceModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester t2(view->robustnessModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(view->modelPicker()->count(), 2);
+    QCOMPARE(view->fieldPicker()->count(), 3);  // group, id, lang
+    view->minSizeBox()->setValue(3);
+    view->fieldPicker()->setCurrentIndex(view->fieldPicker()->findText("group"));
+    const SliceReport expected = computeSlices(samples[0], "group", threeOrMore);
+    SliceTableModel* m = view->sliceModel();
+    QCOMPARE(m->rowCount(), 1 + 4);  // (overall), east, north, south, (missing)
+    QCOMPARE(m->headerData(0, Qt::Horizontal).toString(), QStringLiteral("group"));
+    QCOMPARE(m->index(4, 0).data().toString(), QStringLiteral("(missing)"));
+    const int emColumn = 2 + int(expected.metrics.indexOf("exact_match"));
+    QCOMPARE(m->headerData(emColumn, Qt::Horizontal).toString(), QStringLiteral("exact_match"));
+    QCOMPARE(m->index(0, emColumn).data(Qt::UserRole).toDouble(), expected.overall.value("exact_match"));
+    for (int r = 1; r <= 4; ++r) {
+      const Slice& s = expected.slices[size_t(r - 1)];
+      QCOMPARE(m->index(r, 0).data().toString(), s.value);
+      QCOMPARE(m->index(r, 1).data().toLongLong(), qlonglong(s.count));
+      QCOMPARE(m->index(r, emColumn).data(Qt::UserRole).toDouble(), s.metrics.value("exact_match"));
+      QCOMPARE(m->index(r, emColumn).data(Qt::UserRole + 1).toDouble(), s.gaps.value("exact_match"));
+      // Small slices (east: 2, (missing): 1) are greyed and say why.
+      QCOMPARE(m->index(r, 0).data(Qt::ForegroundRole).isValid(), s.small);
+    }
+    // The largest gap of exact match (north, +0.1, among slices of at least 3) is highlighted, and only there.
+    const int north = m->largestGapRow("exact_match");
+    QCOMPARE(m->index(north, 0).data().toString(), QStringLiteral("north"));
+    for (int r = 0; r < m->rowCount(); ++r)
+      QCOMPARE(m->index(r, emColumn).data(Qt::BackgroundRole).isValid(), r == north);
+    QCOMPARE(m->index(north, emColumn).data().toString(), QStringLiteral("0.500 (+0.100)"));
+    QVERIFY2(view->statusText().contains(QStringLiteral("exact_match: north (+0.100)")),
+             qPrintable(view->statusText()));
+
+    // The other model's slices come from its own samples.
+    view->modelPicker()->setCurrentIndex(1);
+    QCOMPARE(view->fieldPicker()->currentText(), QStringLiteral("group"));
+    const SliceReport other = computeSlices(samples[1], "group", threeOrMore);
+    QCOMPARE(m->index(1, emColumn).data(Qt::UserRole).toDouble(), other.slices[0].metrics.value("exact_match"));
+
+    // Robustness: one row per metric of the stored perturbation.
+    RobustnessModel* rm = view->robustnessModel();
+    QCOMPARE(rm->rowCount(), 2);
+    QCOMPARE(rm->index(0, 0).data().toString(), QStringLiteral("a"));
+    QCOMPARE(rm->index(0, 1).data().toString(), QStringLiteral("typos 0.05"));
+    QCOMPARE(rm->index(0, 2).data().toString(), QStringLiteral("exact_match"));
+    QCOMPARE(rm->index(0, 3).data(Qt::UserRole).toDouble(), 0.4);
+    QCOMPARE(rm->index(0, 4).data(Qt::UserRole).toDouble(), 0.3);
+    QCOMPARE(rm->index(0, 5).data().toString(), QStringLiteral("-0.100"));
+    QCOMPARE(rm->index(0, 6).data().toString(), QStringLiteral("-25.0%"));
+    QVERIFY(rm->index(0, 5).data(Qt::ForegroundRole).isValid());   // a drop
+    QVERIFY(!rm->index(1, 5).data(Qt::ForegroundRole).isValid());  // token_f1 rose
+
+    // Compare: exact match per slice of both models side by side.
+    ComparePanel compare;
+    compare.setWorkspace(&ws, nullptr);
+    SliceCompareModel* cm = compare.slices()->model();
+    QAbstractItemModelTester t3(cm, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    compare.slices()->fieldPicker()->setCurrentIndex(compare.slices()->fieldPicker()->findText("group"));
+    compare.slices()->metricPicker()->setCurrentIndex(compare.slices()->metricPicker()->findText("exact_match"));
+    QCOMPARE(cm->columnCount(), 3);
+    QCOMPARE(cm->headerData(1, Qt::Horizontal).toString(), QStringLiteral("a"));
+    QCOMPARE(cm->headerData(2, Qt::Horizontal).toString(), QStringLiteral("b"));
+    QCOMPARE(cm->rowCount(), 5);
+    const SliceReport a = computeSlices(samples[0], "group", {});
+    const SliceReport b = computeSlices(samples[1], "group", {});
+    QCOMPARE(cm->index(0, 1).data(Qt::UserRole).toDouble(), a.overall.value("exact_match"));
+    QCOMPARE(cm->index(0, 2).data(Qt::UserRole).toDouble(), b.overall.value("exact_match"));
+    for (int r = 1; r < 5; ++r) {
+      QCOMPARE(cm->index(r, 0).data().toString(), a.slices[size_t(r - 1)].value);
+      QCOMPARE(cm->index(r, 1).data(Qt::UserRole).toDouble(), a.slices[size_t(r - 1)].metrics.value("exact_match"));
+      QCOMPARE(cm->index(r, 2).data(Qt::UserRole).toDouble(), b.slices[size_t(r - 1)].metrics.value("exact_match"));
+    }
+    ws.store().closeThisThread();
+  }
+
   void compareShowsEverySourceSideBySide() {
     ComparePanel panel;
     panel.setWorkspace(&*ws_, nullptr);

@@ -104,7 +104,9 @@ ComparePanel::ComparePanel(QWidget* parent)
   gridLayout->addWidget(box(tr("Quantization fidelity"), tableFor(fidelity_, QStringLiteral("compareFidelity"), grid), grid), 1, 0);
   gridLayout->addWidget(box(tr("Human scores"), tableFor(human_, QStringLiteral("compareHuman"), grid), grid), 1, 1);
   ab_ = new AbComparisonView(grid);
-  gridLayout->addWidget(box(tr("Is B better? (per-sample scores of the evaluation job)"), ab_, grid), 2, 0, 1, 2);
+  gridLayout->addWidget(box(tr("Is B better? (per-sample scores of the evaluation job)"), ab_, grid), 2, 0);
+  slices_ = new SliceCompareView(grid);
+  gridLayout->addWidget(box(tr("Scores per slice"), slices_, grid), 2, 1);
 
   auto* split = new QSplitter(Qt::Horizontal, this);
   split->addWidget(side);
@@ -199,6 +201,7 @@ void ComparePanel::showEval() {
   scores_->setEvaluations(rows);
   fidelity_->setEvaluations(rows);
   ab_->showJob(job);
+  slices_->setEvaluations(store_, rows);
 }
 
 void ComparePanel::showStudy() {

@@ -2,6 +2,7 @@
 // evaluation job's automatic scores and quantization fidelity, and a rating study's human scores, side by side.
 #pragma once
 #include "compare/HumanScoresModel.h"
+#include "compare/SliceCompareView.h"
 #include "eval/EvalModels.h"
 #include "shell/WorkspacePanel.h"
 #include "store/Store.h"
@@ -31,6 +32,7 @@ class ComparePanel : public WorkspacePanel {
   FidelityModel* fidelity() const { return fidelity_; }
   HumanScoresModel* humanScores() const { return human_; }
   AbComparisonView* abComparison() const { return ab_; }
+  SliceCompareView* slices() const { return slices_; }
   // Redraws the curves of the checked runs.
   void replotRuns();
 
@@ -49,6 +51,7 @@ class ComparePanel : public WorkspacePanel {
   FidelityModel* fidelity_;
   HumanScoresModel* human_;
   AbComparisonView* ab_ = nullptr;
+  SliceCompareView* slices_ = nullptr;
 };
 
 }  // namespace distillery::ui

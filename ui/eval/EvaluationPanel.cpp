@@ -51,7 +51,8 @@ EvaluationPanel::EvaluationPanel(QWidget* parent)
       samplesView_(new QTableView(this)),
       search_(new QLineEdit(this)),
       disagree_(new QCheckBox(tr("Only where the models disagree"), this)),
-      detail_(new QTextBrowser(this)) {
+      detail_(new QTextBrowser(this)),
+      slices_(new SliceView(this)) {
   setObjectName(QStringLiteral("panel_evaluation"));
   jobs_->setObjectName(QStringLiteral("evalJob"));
   jobs_->setToolTip(tr("The evaluation job whose results are shown (distillery-cli eval or an Evaluation job)."));
@@ -97,7 +98,9 @@ EvaluationPanel::EvaluationPanel(QWidget* parent)
   auto* vertical = new QSplitter(Qt::Vertical, this);
   vertical->addWidget(metricsView_);
   vertical->addWidget(lower);
+  vertical->addWidget(slices_);
   vertical->setStretchFactor(1, 3);
+  vertical->setStretchFactor(2, 2);
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(new QLabel(QStringLiteral("<h2>%1</h2>").arg(tr("Evaluation").toHtmlEscaped()), this));
   layout->addLayout(top);
@@ -134,6 +137,7 @@ void EvaluationPanel::showJob(qint64 jobId) {
   metrics_->setEvaluations(rows);
   samples_->setSamples(labels, samples);
   regression_->showJob(jobId);
+  slices_->setEvaluations(store_, rows);
   detail_->clear();
 }
 

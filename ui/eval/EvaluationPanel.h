@@ -3,6 +3,7 @@
 // words that differ from the reference highlighted — filtered by text or to the samples where models disagree.
 #pragma once
 #include "eval/EvalModels.h"
+#include "eval/SliceView.h"
 #include "shell/WorkspacePanel.h"
 #include "store/Store.h"
 
@@ -31,6 +32,7 @@ class EvaluationPanel : public WorkspacePanel {
   EvalSamplesFilter* samplesFilter() const { return filter_; }
   QComboBox* jobPicker() const { return jobs_; }
   RegressionBar* regressionBar() const { return regression_; }
+  SliceView* sliceView() const { return slices_; }
   // The HTML of the detail view for a row of samplesModel().
   QString detailHtml(int row) const;
 
@@ -48,6 +50,7 @@ class EvaluationPanel : public WorkspacePanel {
   QCheckBox* disagree_;
   QTextBrowser* detail_;
   RegressionBar* regression_ = nullptr;
+  SliceView* slices_ = nullptr;
 };
 
 // Words of output that do not occur in reference wrapped in <mark>, the rest HTML-escaped (a light diff that
