@@ -183,57 +183,6 @@
     </message>
 </context>
 <context>
-    <name>ModelFacts</name>
-    <message>
-        <source>Layers</source>
-        <translation>层数</translation>
-    </message>
-    <message>
-        <source>Attention heads</source>
-        <translation>注意力头数</translation>
-    </message>
-    <message>
-        <source>KV heads</source>
-        <translation>KV 头数</translation>
-    </message>
-    <message>
-        <source>Head dimension</source>
-        <translation>头维度</translation>
-    </message>
-    <message>
-        <source>Hidden size</source>
-        <translation>隐藏层大小</translation>
-    </message>
-    <message>
-        <source>MLP size</source>
-        <translation>MLP 大小</translation>
-    </message>
-    <message>
-        <source>Vocabulary (vocab_size)</source>
-        <translation>词表大小（vocab_size）</translation>
-    </message>
-    <message>
-        <source>Dtype</source>
-        <translation>数据类型</translation>
-    </message>
-    <message>
-        <source>Tied embeddings</source>
-        <translation>共享嵌入权重</translation>
-    </message>
-    <message>
-        <source>RoPE theta</source>
-        <translation>RoPE theta</translation>
-    </message>
-    <message>
-        <source>Max positions</source>
-        <translation>最大位置数</translation>
-    </message>
-    <message>
-        <source>End-of-sequence ids</source>
-        <translation>序列结束符 ID</translation>
-    </message>
-</context>
-<context>
     <name>Panels</name>
     <message>
         <source>Models</source>
@@ -299,6 +248,14 @@
         <source>Chosen runs side by side: curves, fidelity, metrics and human scores.</source>
         <translation>并排对比所选运行：曲线、保真度、指标和人工评分。</translation>
     </message>
+    <message>
+        <source>Audit</source>
+        <translation>审计</translation>
+    </message>
+    <message>
+        <source>Every change to this workspace in a tamper-evident log, and where each model and dataset came from.</source>
+        <translation>以防篡改日志记录此工作区的每一处更改，以及每个模型和数据集的来源。</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -329,6 +286,13 @@
     <message>
         <source>Choose a file</source>
         <translation>选择文件</translation>
+    </message>
+</context>
+<context>
+    <name>SliceModels</name>
+    <message>
+        <source>(overall)</source>
+        <translation>（总体）</translation>
     </message>
 </context>
 <context>
@@ -399,78 +363,50 @@
     </message>
 </context>
 <context>
-    <name>distillery::ui</name>
+    <name>distillery::ui::AbComparisonView</name>
     <message>
-        <source>not stated</source>
-        <translation>未说明</translation>
+        <source>&amp;Lower is better</source>
+        <translation>越低越好(&amp;L)</translation>
     </message>
     <message>
-        <source>yes</source>
-        <translation>是</translation>
+        <source>&amp;Is B better?</source>
+        <translation>B 是否更好(&amp;I)？</translation>
     </message>
     <message>
-        <source>no</source>
-        <translation>否</translation>
+        <source>Model A, the reference of the comparison.</source>
+        <translation>模型 A，比较的参照对象。</translation>
     </message>
     <message>
-        <source>No tokenizer.json in the folder: prompts and token statistics need one.</source>
-        <translation>文件夹中没有 tokenizer.json：提示词和词元统计都需要它。</translation>
+        <source>Model B: the comparison says how likely B beats A.</source>
+        <translation>模型 B：比较结果给出 B 胜过 A 的概率。</translation>
     </message>
     <message>
-        <source>tokenizer.json does not load: %1</source>
-        <translation>tokenizer.json 无法加载：%1</translation>
+        <source>The per-sample score compared: B wins a sample when its score is better, ties are left out of the win rate.</source>
+        <translation>用于比较的逐样本分数：B 在某样本上分数更好即为胜出，平局不计入胜率。</translation>
     </message>
     <message>
-        <source>tokenizer.json loads; its %1 tokens match vocab_size %2.</source>
-        <translation>tokenizer.json 加载成功；其 %1 个词元与 vocab_size %2 一致。</translation>
+        <source>Check for scores where lower wins (perplexity, latency).</source>
+        <translation>勾选此项表示分数越低越好（困惑度、延迟）。</translation>
     </message>
     <message>
-        <source>tokenizer.json loads; it uses %1 of the model&apos;s %2 embedding rows (padded vocabulary, fine).</source>
-        <translation>tokenizer.json 加载成功；它使用了模型 %2 个嵌入行中的 %1 个（词表已填充，没有问题）。</translation>
+        <source>Computes P(B beats A) from a Beta(1, 1) prior, the 95 % credible interval, the exact sign test and a bootstrap interval.</source>
+        <translation>基于 Beta(1, 1) 先验计算 P(B 胜过 A)、95 % 可信区间、精确符号检验和自助法（bootstrap）区间。</translation>
     </message>
     <message>
-        <source>Mismatch: tokenizer.json has %1 tokens but the model&apos;s vocab_size is %2; ids from %2 on cannot be embedded.</source>
-        <translation>不匹配：tokenizer.json 有 %1 个词元，但模型的 vocab_size 为 %2；从 %2 起的 ID 无法嵌入。</translation>
+        <source>Model &amp;A:</source>
+        <translation>模型 A(&amp;A)：</translation>
     </message>
     <message>
-        <source>Architecture</source>
-        <translation>架构</translation>
+        <source>Model &amp;B:</source>
+        <translation>模型 B(&amp;B)：</translation>
     </message>
     <message>
-        <source>Parameters</source>
-        <translation>参数量</translation>
+        <source>&amp;Score:</source>
+        <translation>分数(&amp;S)：</translation>
     </message>
     <message>
-        <source>Checkpoint</source>
-        <translation>检查点</translation>
-    </message>
-    <message>
-        <source>%1 tensors, %2, matches config.json</source>
-        <translation>%1 个张量，%2，与 config.json 一致</translation>
-    </message>
-    <message>
-        <source>does not match config.json: %1</source>
-        <translation>与 config.json 不一致：%1</translation>
-    </message>
-    <message>
-        <source>Tokenizer</source>
-        <translation>分词器</translation>
-    </message>
-    <message>
-        <source>Inference memory (bf16)</source>
-        <translation>推理内存（bf16）</translation>
-    </message>
-    <message>
-        <source>%1 at %2 tokens (weights %3, KV cache %4)</source>
-        <translation>%2 个词元时 %1（权重 %3，KV 缓存 %4）</translation>
-    </message>
-    <message>
-        <source>LoRA training memory (bf16)</source>
-        <translation>LoRA 训练内存（bf16）</translation>
-    </message>
-    <message>
-        <source>%1 at r %2, %3 tokens × %4</source>
-        <translation>r 为 %2、%3 个词元 × %4 时 %1</translation>
+        <source>B wins %1, A wins %2, ties %3 · P(B better) %4 · credible interval %5–%6 · sign test p %7 · bootstrap interval %8–%9</source>
+        <translation>B 胜 %1，A 胜 %2，平局 %3 · P(B 更好) %4 · 可信区间 %5–%6 · 符号检验 p %7 · 自助法区间 %8–%9</translation>
     </message>
 </context>
 <context>
@@ -535,6 +471,246 @@
     </message>
 </context>
 <context>
+    <name>distillery::ui::AuditPanel</name>
+    <message>
+        <source>&amp;Verify chain</source>
+        <translation>校验链(&amp;V)</translation>
+    </message>
+    <message>
+        <source>E&amp;xport…</source>
+        <translation>导出(&amp;X)…</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Model &amp;folder…</source>
+        <translation>模型文件夹(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>&amp;Dataset file…</source>
+        <translation>数据集文件(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Show &amp;lineage</source>
+        <translation>显示血缘(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Show only one action (e.g. job.finished) or a family (job.*).</source>
+        <translation>仅显示某一种操作（如 job.finished）或某一类操作（job.*）。</translation>
+    </message>
+    <message>
+        <source>Show only actions on one kind of object: workspace, model, dataset, job, study, settings.</source>
+        <translation>仅显示针对某一类对象的操作：workspace、model、dataset、job、study、settings。</translation>
+    </message>
+    <message>
+        <source>Show only actions by one operating-system user.</source>
+        <translation>仅显示某一操作系统用户执行的操作。</translation>
+    </message>
+    <message>
+        <source>path, id or parameter text</source>
+        <translation>路径、ID 或参数文本</translation>
+    </message>
+    <message>
+        <source>Show only rows whose action, object or parameters contain this text (any case).</source>
+        <translation>仅显示操作、对象或参数中包含此文本的行（不区分大小写）。</translation>
+    </message>
+    <message>
+        <source>e.g. 2026-01-31</source>
+        <translation>例如 2026-01-31</translation>
+    </message>
+    <message>
+        <source>Show only rows at or after this date or time (ISO-8601, local time unless it ends in Z).</source>
+        <translation>仅显示此日期或时间及之后的行（ISO-8601；除非以 Z 结尾，否则为本地时间）。</translation>
+    </message>
+    <message>
+        <source>e.g. 2026-02-01T12:00</source>
+        <translation>例如 2026-02-01T12:00</translation>
+    </message>
+    <message>
+        <source>Show only rows before this date or time (ISO-8601, local time unless it ends in Z).</source>
+        <translation>仅显示此日期或时间之前的行（ISO-8601；除非以 Z 结尾，否则为本地时间）。</translation>
+    </message>
+    <message>
+        <source>Recompute every row&apos;s SHA-256 and check the chain links and ids: reports the first modified, deleted or reordered row.</source>
+        <translation>重新计算每一行的 SHA-256，并检查链接和 ID：报告第一处被修改、删除或重新排序的行。</translation>
+    </message>
+    <message>
+        <source>Write the rows the filters show to a CSV or JSON Lines file, hashes included.</source>
+        <translation>将筛选后显示的行写入 CSV 或 JSON Lines 文件，包括哈希值。</translation>
+    </message>
+    <message>
+        <source>Read the log again (other processes may have appended to it).</source>
+        <translation>重新读取日志（其他进程可能已向其追加内容）。</translation>
+    </message>
+    <message>
+        <source>&amp;Show:</source>
+        <translation>显示(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>&amp;Text:</source>
+        <translation>文本(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>&amp;until</source>
+        <translation>至(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;From:</source>
+        <translation>从(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>model or adapter folder, or dataset file</source>
+        <translation>模型或适配器文件夹，或数据集文件</translation>
+    </message>
+    <message>
+        <source>The artefact whose sources to trace: a trained model or adapter folder, a quantized model folder, or a dataset file.</source>
+        <translation>要追溯来源的产物：训练得到的模型或适配器文件夹、量化模型文件夹，或数据集文件。</translation>
+    </message>
+    <message>
+        <source>Choose a model, adapter or quantized model folder.</source>
+        <translation>选择模型、适配器或量化模型文件夹。</translation>
+    </message>
+    <message>
+        <source>Choose a dataset file.</source>
+        <translation>选择数据集文件。</translation>
+    </message>
+    <message>
+        <source>Trace the artefact back through provenance.json files and the datasets it was derived from.</source>
+        <translation>通过 provenance.json 文件及其派生所用的数据集，追溯该产物的来源。</translation>
+    </message>
+    <message>
+        <source>Artefact</source>
+        <translation>产物</translation>
+    </message>
+    <message>
+        <source>Made by</source>
+        <translation>生成方</translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation>路径</translation>
+    </message>
+    <message>
+        <source>&amp;Log</source>
+        <translation>日志(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Li&amp;neage</source>
+        <translation>血缘(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Export audit trail</source>
+        <translation>导出审计记录</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv);;JSON Lines (*.jsonl)</source>
+        <translation>CSV (*.csv);;JSON Lines (*.jsonl)</translation>
+    </message>
+    <message>
+        <source>Model or adapter folder</source>
+        <translation>模型或适配器文件夹</translation>
+    </message>
+    <message>
+        <source>Dataset file</source>
+        <translation>数据集文件</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Chain intact: %n row(s) verified.</source>
+        <translation>
+            <numerusform>链完整：已校验 %n 行。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Broken at row %1 (%2): %3</source>
+        <translation>在第 %1 行（%2）处断开：%3</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n row(s) to %1.</source>
+        <translation>
+            <numerusform>已将 %n 行导出到 %1。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>All actions</source>
+        <translation>所有操作</translation>
+    </message>
+    <message>
+        <source>All objects</source>
+        <translation>所有对象</translation>
+    </message>
+    <message>
+        <source>All users</source>
+        <translation>所有用户</translation>
+    </message>
+    <message>
+        <source>%1 is not a date or time; write it as 2026-01-31 or 2026-01-31T09:30.</source>
+        <translation>%1 不是有效的日期或时间；请写成 2026-01-31 或 2026-01-31T09:30。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s) shown.</source>
+        <translation>
+            <numerusform>显示 %n 行。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Verifying…</source>
+        <translation>正在校验…</translation>
+    </message>
+    <message>
+        <source>%1: </source>
+        <extracomment>lineage tree: &quot;train: dataset clean.jsonl&quot; (how the child used it, what it is, its name)</extracomment>
+        <translation>%1: </translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+</context>
+<context>
+    <name>distillery::ui::AuditTableModel</name>
+    <message>
+        <source>hash %1
+previous %2</source>
+        <extracomment>tooltip of an audit row: its SHA-256 and the previous row&apos;s</extracomment>
+        <translation>哈希 %1
+前一哈希 %2</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Object</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+</context>
+<context>
     <name>distillery::ui::BackgroundTask</name>
     <message>
         <source>unexpected failure in the worker thread</source>
@@ -594,6 +770,14 @@
     <message>
         <source>Compare</source>
         <translation>对比</translation>
+    </message>
+    <message>
+        <source>Is B better? (per-sample scores of the evaluation job)</source>
+        <translation>B 是否更好？（评估任务的逐样本分数）</translation>
+    </message>
+    <message>
+        <source>Scores per slice</source>
+        <translation>各切片的分数</translation>
     </message>
 </context>
 <context>
@@ -924,6 +1108,14 @@
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
+    <message>
+        <source>Ra&amp;w</source>
+        <translation>原始值(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Draw the raw values as a faint curve behind each smoothed one (same colour), so the smoothing hides no spike. Only while smoothing is above 0.</source>
+        <translation>在每条平滑曲线后以浅色（相同颜色）绘制原始值曲线，使平滑不会掩盖尖峰。仅在平滑度大于 0 时有效。</translation>
+    </message>
 </context>
 <context>
     <name>distillery::ui::CurvePlot</name>
@@ -962,6 +1154,14 @@ value %6</source>
     <message>
         <source> (smoothed %1)</source>
         <translation>（平滑后 %1）</translation>
+    </message>
+    <message>
+        <source>%1: %2 (right axis)</source>
+        <translation>%1：%2（右轴）</translation>
+    </message>
+    <message>
+        <source>%1 (raw)</source>
+        <translation>%1（原始值）</translation>
     </message>
 </context>
 <context>
@@ -2152,6 +2352,129 @@ value %6</source>
     </message>
 </context>
 <context>
+    <name>distillery::ui::ModelFactsText</name>
+    <message>
+        <source>not stated</source>
+        <translation>未说明</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>No tokenizer.json in the folder: prompts and token statistics need one.</source>
+        <translation>文件夹中没有 tokenizer.json：提示词和词元统计需要它。</translation>
+    </message>
+    <message>
+        <source>tokenizer.json does not load: %1</source>
+        <translation>无法加载 tokenizer.json：%1</translation>
+    </message>
+    <message>
+        <source>tokenizer.json loads; its %1 tokens match vocab_size %2.</source>
+        <translation>tokenizer.json 已加载；其 %1 个词元与 vocab_size %2 相符。</translation>
+    </message>
+    <message>
+        <source>tokenizer.json loads; it uses %1 of the model&apos;s %2 embedding rows (padded vocabulary, fine).</source>
+        <translation>tokenizer.json 已加载；它使用了模型 %2 个嵌入行中的 %1 个（词表经过填充，没有问题）。</translation>
+    </message>
+    <message>
+        <source>Mismatch: tokenizer.json has %1 tokens but the model&apos;s vocab_size is %2; ids from %2 on cannot be embedded.</source>
+        <translation>不匹配：tokenizer.json 有 %1 个词元，但模型的 vocab_size 为 %2；从 %2 起的 ID 无法嵌入。</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>架构</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数量</translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation>层数</translation>
+    </message>
+    <message>
+        <source>Attention heads</source>
+        <translation>注意力头数</translation>
+    </message>
+    <message>
+        <source>KV heads</source>
+        <translation>KV 头数</translation>
+    </message>
+    <message>
+        <source>Head dimension</source>
+        <translation>头维度</translation>
+    </message>
+    <message>
+        <source>Hidden size</source>
+        <translation>隐藏层大小</translation>
+    </message>
+    <message>
+        <source>MLP size</source>
+        <translation>MLP 大小</translation>
+    </message>
+    <message>
+        <source>Vocabulary (vocab_size)</source>
+        <translation>词表大小（vocab_size）</translation>
+    </message>
+    <message>
+        <source>Dtype</source>
+        <translation>数据类型（dtype）</translation>
+    </message>
+    <message>
+        <source>Tied embeddings</source>
+        <translation>共享嵌入权重</translation>
+    </message>
+    <message>
+        <source>RoPE theta</source>
+        <translation>RoPE theta</translation>
+    </message>
+    <message>
+        <source>Max positions</source>
+        <translation>最大位置数</translation>
+    </message>
+    <message>
+        <source>End-of-sequence ids</source>
+        <translation>序列结束 ID</translation>
+    </message>
+    <message>
+        <source>Checkpoint</source>
+        <translation>检查点</translation>
+    </message>
+    <message>
+        <source>%1 tensors, %2, matches config.json</source>
+        <translation>%1 个张量，%2，与 config.json 相符</translation>
+    </message>
+    <message>
+        <source>does not match config.json: %1</source>
+        <translation>与 config.json 不符：%1</translation>
+    </message>
+    <message>
+        <source>Tokenizer</source>
+        <translation>分词器</translation>
+    </message>
+    <message>
+        <source>Inference memory (bf16)</source>
+        <translation>推理显存（bf16）</translation>
+    </message>
+    <message>
+        <source>%1 at %2 tokens (weights %3, KV cache %4)</source>
+        <translation>%2 个词元时为 %1（权重 %3，KV 缓存 %4）</translation>
+    </message>
+    <message>
+        <source>LoRA training memory (bf16)</source>
+        <translation>LoRA 训练显存（bf16）</translation>
+    </message>
+    <message>
+        <source>%1 at r %2, %3 tokens × %4</source>
+        <translation>r %2、%3 个词元 × %4 时为 %1</translation>
+    </message>
+</context>
+<context>
     <name>distillery::ui::ModelListModel</name>
     <message>
         <source>teacher</source>
@@ -2748,16 +3071,103 @@ value %6</source>
         <source>Ratings (*.csv *.jsonl *.json);;All files (*)</source>
         <translation>评分 (*.csv *.jsonl *.json);;所有文件 (*)</translation>
     </message>
+    <message>
+        <source>&amp;Delete study…</source>
+        <translation>删除研究(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Delete this study with its items and every rater&apos;s ratings (asks first; cannot be undone: export the ratings first to keep them).</source>
+        <translation>删除此研究及其条目和所有评分者的评分（会先询问；无法撤销：如需保留，请先导出评分）。</translation>
+    </message>
+    <message>
+        <source>Delete study</source>
+        <translation>删除研究</translation>
+    </message>
+    <message>
+        <source>Delete the study &quot;%1&quot;?</source>
+        <translation>删除研究“%1”？</translation>
+    </message>
+    <message numerus="yes">
+        <source>Its %1 item(s) and %n rating(s) by %2 rater(s) are deleted from the workspace. This cannot be undone: export the ratings first if you may need them.</source>
+        <translation>
+            <numerusform>其 %1 个条目以及 %2 位评分者的 %n 条评分将从工作区中删除。此操作无法撤销：如果之后可能需要，请先导出评分。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message numerus="yes">
+        <source>Deleted the study &quot;%1&quot; and its %n rating(s).</source>
+        <translation>
+            <numerusform>已删除研究“%1”及其 %n 条评分。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>distillery::ui::RegressionBar</name>
+    <message>
+        <source>Set as &amp;baseline</source>
+        <translation>设为基线(&amp;B)</translation>
+    </message>
+    <message>
+        <source>The model of this job whose metrics become the task&apos;s baseline.</source>
+        <translation>此任务中的模型，其指标将成为该评测任务的基线。</translation>
+    </message>
+    <message>
+        <source>Makes the chosen model&apos;s metrics the baseline of this job&apos;s task (the evaluated dataset); later evaluations of the task are compared with it.</source>
+        <translation>将所选模型的指标设为此任务所属评测任务（所评估的数据集）的基线；之后对该评测任务的评估都会与其比较。</translation>
+    </message>
+    <message>
+        <source>A metric more than this far below the baseline, relative to it, is a regression (typical 1–10 %, default 5 %).</source>
+        <translation>某指标低于基线的相对幅度超过此值即视为退化（通常为 1–10 %，默认 5 %）。</translation>
+    </message>
+    <message>
+        <source> ms</source>
+        <translation> ms</translation>
+    </message>
+    <message>
+        <source>no budget</source>
+        <translation>无预算</translation>
+    </message>
+    <message>
+        <source>Flags a model whose p99 time to the first token exceeds this many milliseconds (0: not checked; typical 100–2000 ms).</source>
+        <translation>标记 p99 首词元时间超过此毫秒数的模型（0：不检查；通常为 100–2000 ms）。</translation>
+    </message>
+    <message>
+        <source>Baseline &amp;model:</source>
+        <translation>基线模型(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>Regression &amp;threshold:</source>
+        <translation>退化阈值(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>p99 &amp;latency budget:</source>
+        <translation>p99 延迟预算(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>No baseline for task %1 yet: set one to be warned of regressions.</source>
+        <translation>评测任务 %1 尚无基线：设置一个基线即可在出现退化时收到警告。</translation>
+    </message>
+    <message>
+        <source>baseline: model %1 of job %2</source>
+        <translation>基线：任务 %2 的模型 %1</translation>
+    </message>
+    <message>
+        <source>No regression against the baseline of task %1 (%2).</source>
+        <translation>相对于评测任务 %1 的基线（%2）没有退化。</translation>
+    </message>
+    <message>
+        <source>Regression</source>
+        <translation>退化</translation>
+    </message>
 </context>
 <context>
     <name>distillery::ui::ResultsView</name>
     <message>
         <source>&amp;Bootstrap rounds:</source>
         <translation>Bootstrap 轮数(&amp;B)：</translation>
-    </message>
-    <message>
-        <source>Resamples for the 95% intervals (typical 1000; 0 computes no intervals; more is slower but steadier).</source>
-        <translation>计算 95% 置信区间的重采样次数（通常为 1000；0 表示不计算区间；越多越慢但越稳定）。</translation>
     </message>
     <message>
         <source>&amp;Recompute</source>
@@ -2941,6 +3351,113 @@ value %6</source>
         <source>Kendall τ</source>
         <translation>Kendall τ</translation>
     </message>
+    <message>
+        <source>Resamples for the intervals (typical 1000; 0 computes no intervals; more is slower but steadier).</source>
+        <translation>计算区间所用的重采样次数（通常为 1000；0 表示不计算区间；次数越多越慢但越稳定）。</translation>
+    </message>
+    <message>
+        <source>Confidence level of the intervals: the central percentile range of the bootstrap values (typical 95%; 90% narrower, 99% wider).</source>
+        <translation>区间的置信水平：自助法取值的中心百分位范围（通常为 95%；90% 更窄，99% 更宽）。</translation>
+    </message>
+    <message>
+        <source>Elo K-factor: how far one battle moves the ratings (pairwise studies; Chatbot Arena uses 4; 16–32 for few battles, where ratings must move quickly).</source>
+        <translation>Elo K 因子：一次对战使评分变动的幅度（成对比较研究；Chatbot Arena 使用 4；对战较少、评分需快速变动时用 16–32）。</translation>
+    </message>
+    <message>
+        <source>Elo starting rating; the Bradley-Terry ratings are centred on it (pairwise studies; typical 1000, or 1500 as in chess).</source>
+        <translation>Elo 初始评分；Bradley-Terry 评分以此为中心（成对比较研究；通常为 1000，或如国际象棋用 1500）。</translation>
+    </message>
+    <message>
+        <source>ordinal</source>
+        <translation>定序</translation>
+    </message>
+    <message>
+        <source>interval</source>
+        <translation>定距</translation>
+    </message>
+    <message>
+        <source>nominal</source>
+        <translation>定类</translation>
+    </message>
+    <message>
+        <source>ratio</source>
+        <translation>定比</translation>
+    </message>
+    <message>
+        <source>Krippendorff&apos;s α level for rubric scores: ordinal (scores ranked, the usual choice for 0–3 scales), interval (differences count), nominal (any disagreement counts the same), ratio.</source>
+        <translation>评分量表分数的 Krippendorff&apos;s α 测量尺度：定序（分数有顺序，0–3 量表的常用选择）、定距（差值有意义）、定类（任何不一致都同等计算）、定比。</translation>
+    </message>
+    <message>
+        <source>unweighted</source>
+        <translation>不加权</translation>
+    </message>
+    <message>
+        <source>linear</source>
+        <translation>线性</translation>
+    </message>
+    <message>
+        <source>quadratic</source>
+        <translation>二次</translation>
+    </message>
+    <message>
+        <source>Cohen&apos;s κ weights for rubric scores (two raters): unweighted counts exact agreement only; linear or quadratic give partial credit to near scores (quadratic is common).</source>
+        <translation>评分量表分数的 Cohen&apos;s κ 权重（两位评分者）：不加权只计完全一致；线性或二次加权对相近分数给予部分认可（二次加权较常用）。</translation>
+    </message>
+    <message>
+        <source>C&amp;onfidence:</source>
+        <translation>置信水平(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>Elo &amp;K:</source>
+        <translation>Elo K(&amp;K)：</translation>
+    </message>
+    <message>
+        <source>&amp;Initial rating:</source>
+        <translation>初始评分(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>&amp;α level:</source>
+        <translation>α 尺度(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>κ &amp;weights:</source>
+        <translation>κ 权重(&amp;W)：</translation>
+    </message>
+</context>
+<context>
+    <name>distillery::ui::RobustnessModel</name>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Perturbation</source>
+        <translation>扰动</translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Clean</source>
+        <translation>原始</translation>
+    </message>
+    <message>
+        <source>Perturbed</source>
+        <translation>扰动后</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <source>Relative</source>
+        <translation>相对变化</translation>
+    </message>
+    <message>
+        <source>Perturbed minus clean (absolute), and that change as a share of the clean value.</source>
+        <translation>扰动后值减去原始值（绝对值），以及该变化占原始值的比例。</translation>
+    </message>
 </context>
 <context>
     <name>distillery::ui::SchedulePreview</name>
@@ -3002,6 +3519,128 @@ value %6</source>
     <message>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
+    </message>
+</context>
+<context>
+    <name>distillery::ui::SliceCompareModel</name>
+    <message numerus="yes">
+        <source>%n sample(s), a small slice</source>
+        <translation>
+            <numerusform>%n 个样本，切片较小</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sample(s)</source>
+        <translation>
+            <numerusform>%n 个样本</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Slice</source>
+        <translation>切片</translation>
+    </message>
+</context>
+<context>
+    <name>distillery::ui::SliceCompareView</name>
+    <message>
+        <source>The dataset field the models&apos; results are broken down by (group, domain, language…).</source>
+        <translation>用于细分各模型结果的数据集字段（group、domain、language…）。</translation>
+    </message>
+    <message>
+        <source>The metric compared per slice (accuracies 0–1, BLEU/chrF 0–100, perplexity lower is better).</source>
+        <translation>按切片比较的指标（准确率 0–1，BLEU/chrF 0–100，困惑度越低越好）。</translation>
+    </message>
+    <message>
+        <source>Each model&apos;s value per slice, its gap to its own overall value in brackets; each model&apos;s largest gap highlighted, small slices greyed.</source>
+        <translation>每个模型在各切片上的值，括号内为其与该模型总体值的差距；突出显示每个模型的最大差距，较小的切片显示为灰色。</translation>
+    </message>
+    <message>
+        <source>Slice b&amp;y:</source>
+        <translation>切片依据(&amp;Y)：</translation>
+    </message>
+    <message>
+        <source>Me&amp;tric:</source>
+        <translation>指标(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>The evaluated rows have no fields to slice by.</source>
+        <translation>评估的行中没有可用于切片的字段。</translation>
+    </message>
+</context>
+<context>
+    <name>distillery::ui::SliceTableModel</name>
+    <message numerus="yes">
+        <source>Only %n sample(s): fewer than %1, too few to judge this slice.</source>
+        <translation>
+            <numerusform>仅 %n 个样本：少于 %1，样本太少，无法评判此切片。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The largest gap of %1 to the overall value among the slices of at least %2 samples.</source>
+        <translation>在至少含 %2 个样本的切片中，%1 与总体值的最大差距。</translation>
+    </message>
+    <message>
+        <source>Slice</source>
+        <translation>切片</translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation>样本数</translation>
+    </message>
+    <message>
+        <source>Value over the slice, and in brackets its gap to the overall value.</source>
+        <translation>切片上的值，括号内为其与总体值的差距。</translation>
+    </message>
+</context>
+<context>
+    <name>distillery::ui::SliceView</name>
+    <message>
+        <source>The model whose results are broken down by slice.</source>
+        <translation>按切片细分结果的模型。</translation>
+    </message>
+    <message>
+        <source>The dataset field the results are broken down by (group, domain, language…): one row per value; rows without it form the “(missing)” slice.</source>
+        <translation>用于细分结果的数据集字段（group、domain、language…）：每个取值一行；缺少该字段的行构成“(missing)”切片。</translation>
+    </message>
+    <message>
+        <source>Slices with fewer samples are greyed as too small to judge and are not candidates for the largest gap. Typically 10–30.</source>
+        <translation>样本数少于此值的切片会显示为灰色，视为太小无法评判，且不参与最大差距的比较。通常为 10–30。</translation>
+    </message>
+    <message>
+        <source>Each metric over the slice, its gap to the overall value in brackets; the largest gap of each metric is highlighted.</source>
+        <translation>切片上的各项指标，括号内为其与总体值的差距；突出显示每项指标的最大差距。</translation>
+    </message>
+    <message>
+        <source>Accuracy with the prompts perturbed (eval.perturbations) against the clean prompts; drops in red.</source>
+        <translation>对提示词施加扰动（eval.perturbations）后的准确率与原始提示词的比较；下降以红色显示。</translation>
+    </message>
+    <message>
+        <source>&amp;Model:</source>
+        <translation>模型(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>Slice &amp;by:</source>
+        <translation>切片依据(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>Small &amp;below:</source>
+        <translation>小切片阈值(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>This model has no stored samples to break down.</source>
+        <translation>此模型没有可细分的已保存样本。</translation>
+    </message>
+    <message>
+        <source>The evaluated rows have no fields to slice by (add e.g. a &quot;group&quot; field to the dataset rows).</source>
+        <translation>评估的行中没有可用于切片的字段（例如可在数据集行中添加 &quot;group&quot; 字段）。</translation>
+    </message>
+    <message>
+        <source>%1: %2 (%3)</source>
+        <translation>%1：%2（%3）</translation>
+    </message>
+    <message>
+        <source>Largest gaps — %1</source>
+        <translation>最大差距 — %1</translation>
     </message>
 </context>
 <context>
