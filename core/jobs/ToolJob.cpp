@@ -59,17 +59,20 @@ TrainResult runToolJob(const JobSpec& spec, JobContext& ctx, const std::function
     result.error = QStringLiteral("unknown error");
   }
   if (sink) sink->finished();
+  writeToolJobState(spec, result, total, outcome.state);
+  return result;
+}
+
+void writeToolJobState(const JobSpec& spec, TrainResult& result, int64_t total, const QJsonObject& extra) {
   try {
-    if (QDir(spec.output).exists()) {
-      QJsonObject state = jobStateJson(spec, result);
-      state.insert(QStringLiteral("total_steps"), qint64(total));
-      for (auto it = outcome.state.begin(); it != outcome.state.end(); ++it) state.insert(it.key(), it.value());
-      writeFileAtomically(QDir(spec.output).filePath(QStringLiteral("state.json")), QJsonDocument(state).toJson());
-    }
+    if (!QDir(spec.output).exists()) return;
+    QJsonObject state = jobStateJson(spec, result);
+    state.insert(QStringLiteral("total_steps"), qint64(total));
+    for (auto it = extra.begin(); it != extra.end(); ++it) state.insert(it.key(), it.value());
+    writeFileAtomically(QDir(spec.output).filePath(QStringLiteral("state.json")), QJsonDocument(state).toJson());
   } catch (const std::exception& e) {
     if (result.error.isEmpty()) result.error = QString::fromUtf8(e.what());
   }
-  return result;
 }
 
 }  // namespace distillery

@@ -37,4 +37,8 @@ struct ToolOutcome {
 
 TrainResult runToolJob(const JobSpec& spec, JobContext& ctx, const std::function<ToolOutcome(ToolProgress&)>& body);
 
+// output/state.json of a job that is not a training (this file's kinds, eval): jobStateJson with total_steps =
+// total, plus extra's keys; written only when output/ exists. A failed write becomes result.error when it has none.
+void writeToolJobState(const JobSpec& spec, TrainResult& result, int64_t total, const QJsonObject& extra);
+
 }  // namespace distillery

@@ -404,7 +404,9 @@ SweepSpec readSweep(const Fields& top) {
   if (base.kind != JobKind::Distill && base.kind != JobKind::Lora && base.kind != JobKind::FullFt)
     throw FormatError(
         f.source(), f.key("base.kind"), jsonText(s.base.value("kind")),
-        QStringLiteral("must be distill, lora or full_ft (sweeps do not nest, the other kinds train nothing)"));
+        base.kind == JobKind::Sweep || base.kind == JobKind::Eval
+            ? QStringLiteral("must be distill, lora or full_ft (sweeps do not nest, evaluations train nothing)")
+            : QStringLiteral("must be distill, lora or full_ft (%1 jobs train nothing)").arg(jobKindName(base.kind)));
   return s;
 }
 

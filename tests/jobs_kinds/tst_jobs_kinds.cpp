@@ -154,6 +154,15 @@ class TestJobKinds : public QObject {
         "is not used by kind data");
     row("data bad format", R"({"kind":"data","data_op":{"op":"clean","input":"i","format":"xml"},"output":"o"})",
         "data_op.format", "must be one of: auto, jsonl");
+    row("quantize eval without data.test",
+        R"({"kind":"quantize","model":"m","quantize":{"scheme":"int8"},"eval":{"seq_len":64},"output":"o"})", "eval",
+        "needs data.test");
+    row("quantize data key other than test",
+        R"({"kind":"quantize","model":"m","quantize":{"scheme":"int8"},"data":{"test":"t","format":"alpaca"},"output":"o"})",
+        "data.format", "is not a known key");
+    row("quantize check with adapter",
+        R"({"kind":"quantize","model":"m","quantize":{"scheme":"int8","adapter":"a"},"data":{"test":"t"},"output":"o"})",
+        "data.test", "cannot be checked with quantize.adapter");
     row("sweep over a quantize job",
         R"({"kind":"sweep","sweep":{"params":[{"key":"train.lr","values":[1]}],"base":{"kind":"quantize","model":"m","quantize":{"scheme":"int8"},"output":"o"}}})",
         "sweep.base.kind", "must be distill, lora or full_ft");
@@ -179,6 +188,8 @@ class TestJobKinds : public QObject {
     QTest::newRow("quantize defaults") << QByteArray(R"({"kind":"quantize","model":"/m","quantize":{"scheme":"int8"},"output":"/o"})");
     QTest::newRow("quantize all") << QByteArray(
         R"({"kind":"quantize","name":"q","model":"/m","quantize":{"scheme":"int4-g64","activations":"int8","adapter":"/a"},"device":"cuda:1","output":"/o"})");
+    QTest::newRow("quantize with check") << QByteArray(
+        R"({"kind":"quantize","model":"/m","quantize":{"scheme":"int8"},"data":{"test":"/t.jsonl"},"eval":{"seq_len":64,"stride":16,"max_samples":3},"output":"/o"})");
     QTest::newRow("plain export") << QByteArray(R"({"kind":"quantize","model":"/m","quantize":{"scheme":"f16"},"output":"/o"})");
     QTest::newRow("clean defaults") << QByteArray(R"({"kind":"data","data_op":{"op":"clean","input":"/i"},"output":"/o"})");
     QTest::newRow("clean all") << QByteArray(
@@ -203,13 +214,14 @@ class TestJobKinds : public QObject {
     QCOMPARE(back.toJson(), s.toJson());
     // Every key given comes back with its value (defaults may be added, nothing is lost).
     const QJsonObject out = s.toJson();
-    for (const QString& section : {QStringLiteral("quantize"), QStringLiteral("data_op")}) {
+    for (const QString& section :
+         {QStringLiteral("quantize"), QStringLiteral("data_op"), QStringLiteral("data"), QStringLiteral("eval")}) {
       const QJsonObject given = in.value(section).toObject();
       for (auto it = given.begin(); it != given.end(); ++it)
         QVERIFY2(out.value(section).toObject().value(it.key()) == it.value(), qPrintable(section + "." + it.key()));
     }
     QVERIFY(!out.contains(QStringLiteral("train")));
-    QVERIFY(!out.contains(QStringLiteral("data")));
+    QCOMPARE(out.contains(QStringLiteral("data")), in.contains(QStringLiteral("data")));
   }
 
   void parsedValues() {
@@ -355,6 +367,56 @@ class TestJobKinds : public QObject {
     QVERIFY2(r.error.contains(QStringLiteral("down_proj")), qPrintable(r.error));
     QVERIFY(!QFile::exists(out + "/model.safetensors"));
     QCOMPARE(readJsonObject(out + "/state.json").value("error").toString(), r.error);
+  }
+
+  // The fidelity check is `kld`'s: the job's "fidelity" equals what the command prints for the same folders.
+  void quantizeJobFidelityIsKlds() {
+    const QString model = fixture(QStringLiteral("tiny-llama"));
+    const QString text = testDataDir() + QStringLiteral("/jobs/text.jsonl");
+    const QString out = path(QStringLiteral("q-fidelity"));
+    const JobSpec s = JobSpec::fromJson(QJsonObject{{"kind", "quantize"},
+                                                    {"model", model},
+                                                    {"quantize", QJsonObject{{"scheme", "int8"}}},
+                                                    {"data", QJsonObject{{"test", text}}},
+                                                    {"eval", QJsonObject{{"seq_len", 16}, {"stride", 8}}},
+                                                    {"output", out}},
+                                        "job");
+    std::vector<int64_t> steps;
+    TrainControl control;
+    control.progress = [&](int64_t done, int64_t total) {
+      if (total != 1000) return false;  // per-mille with the check
+      steps.push_back(done);
+      return true;
+    };
+    JobContext ctx;
+    ctx.control = &control;
+    const TrainResult r = runJob(s, ctx);
+    QVERIFY2(r.status == TrainStatus::Finished, qPrintable(r.error));
+    QVERIFY(std::is_sorted(steps.begin(), steps.end()));
+    QCOMPARE(steps.back(), int64_t(1000));
+    QVERIFY(std::find(steps.begin(), steps.end(), int64_t(500)) != steps.end());  // quantizing ends half-way
+    const QJsonObject fidelity = readJsonObject(out + "/state.json").value("fidelity").toObject();
+    const CliResult c = runCli({"kld", model, out, "--data", text, "--seq-len", "16", "--stride", "8", "--json"});
+    QVERIFY2(c.code == 0, qPrintable(c.err));
+    const QJsonObject cli = QJsonDocument::fromJson(c.out.toUtf8()).object();
+    QCOMPARE(fidelity, cli);
+    QVERIFY(fidelity.value("kld").toObject().value("mean").toDouble() > 0);  // int8 changes the distributions
+    QVERIFY(fidelity.value("same_top1").toDouble() > 0.5);
+    QCOMPARE(fidelity.value("rows").toInt(), 12);
+
+    // Out of the model's range: the job fails naming the job's key.
+    const JobSpec tooLong = JobSpec::fromJson(QJsonObject{{"kind", "quantize"},
+                                                          {"model", model},
+                                                          {"quantize", QJsonObject{{"scheme", "int8"}}},
+                                                          {"data", QJsonObject{{"test", text}}},
+                                                          {"eval", QJsonObject{{"seq_len", 4096}}},
+                                                          {"output", path(QStringLiteral("q-fidelity-long"))}},
+                                              "job");
+    JobContext plain;
+    const TrainResult bad = runJob(tooLong, plain);
+    QCOMPARE(bad.status, TrainStatus::Failed);
+    QVERIFY2(bad.error.contains(QStringLiteral("eval.seq_len=4096 must be a whole number in [2, 256]")),
+             qPrintable(bad.error));
   }
 
   // ---- data ----
