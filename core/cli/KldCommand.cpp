@@ -8,66 +8,20 @@
 // of context but half the text is never scored. We score every token of every row once; with the default
 // stride every token after a row's first window still has at least seq-len/2 tokens of context, as in
 // llama.cpp, and rows shorter than the window are scored whole (their first tokens with little context).
-#include "checkpoint/Checkpoint.h"
 #include "cli/CliContext.h"
 #include "cli/DataCli.h"
 #include "cli/Interrupt.h"
 #include "cli/ModelOptions.h"
 #include "common/Error.h"
-#include "data/RowReader.h"
-#include "eval/LmMetrics.h"
-#include "model/ModelConfig.h"
-#include "model/ModelLoader.h"
-#include "tokenizer/Tokenizer.h"
+#include "eval/KldRun.h"
 
-#include <QtCore/QDir>
-#include <QtCore/QFileInfo>
 #include <QtCore/QJsonObject>
 
-#include <algorithm>
 #include <atomic>
 
 namespace distillery::cli {
 
 namespace {
-
-// Bytes of the checkpoint files a model folder loads (its safetensors); null when they cannot be listed.
-QJsonValue checkpointBytes(const QString& dir) {
-  try {
-    qint64 bytes = 0;
-    for (const QString& file : CheckpointReader(dir).files()) bytes += QFileInfo(file).size();
-    return QJsonValue(double(bytes));
-  } catch (const Error&) {
-    return QJsonValue(QJsonValue::Null);
-  }
-}
-
-// Every row's "text" encoded with base (and, when the other folder has a tokenizer, checked to encode the same
-// with it). FormatError naming FILE:LINE for a row without text or with a differing encoding; FILE for no rows.
-std::vector<std::vector<int32_t>> readTexts(const QString& path, int64_t maxRows, const Tokenizer& base,
-                                            const Tokenizer& other, const QString& baseDir, const QString& otherDir) {
-  RowReader reader(path, {.onBadRow = BadRowPolicy::Fail});
-  std::vector<std::vector<int32_t>> texts;
-  Row row;
-  while ((maxRows == 0 || int64_t(texts.size()) < maxRows) && reader.next(row)) {
-    const QString where = QStringLiteral("%1:%2").arg(path).arg(row.line);
-    const QJsonValue v = row.fields.value(QStringLiteral("text"));
-    if (!v.isString() || v.toString().isEmpty())
-      throw FormatError(where, QStringLiteral("text"), v.isString() ? v.toString() : QString(),
-                        v.isUndefined() ? QStringLiteral("is missing (each row needs {\"text\": ...})")
-                                        : QStringLiteral("must be a non-empty string"));
-    std::vector<int32_t> ids = base.encode(v.toString(), /*addSpecialTokens=*/true);
-    if (!other.isNull() && other.encode(v.toString(), true) != ids)
-      throw FormatError(where, QStringLiteral("text"), QString(),
-                        QStringLiteral("encodes differently with %1's tokenizer and %2's: the models must share "
-                                       "a tokenizer")
-                            .arg(baseDir, otherDir));
-    texts.push_back(std::move(ids));
-  }
-  if (texts.empty())
-    throw FormatError(path, QStringLiteral("rows"), QStringLiteral("0"), QStringLiteral("has no rows to score"));
-  return texts;
-}
 
 int kld(Context& ctx) {
   const QString usage = QStringLiteral(
@@ -97,67 +51,32 @@ int kld(Context& ctx) {
   const QStringList dirs = positionals(p, 2, usage);
   const QString data = p.value(QStringLiteral("data"));
   if (data.isEmpty()) throw UsageError(QStringLiteral("--data FILE.jsonl is required\nusage: ") + usage);
-  const torch::Device device = parseDevice(p.value(QStringLiteral("device")));
-  const torch::ScalarType otherType = parseDtype(p.value(QStringLiteral("dtype")));
-  const torch::ScalarType baseType = parseDtype(p.value(QStringLiteral("base-dtype")));
-  const int64_t maxRows = wholeNumberOption(p, QStringLiteral("max-rows"), 0, 1);
-  const int64_t batch = wholeNumberOption(p, QStringLiteral("batch-size"), 4, 1, 4096);
-
-  // Same vocabulary before anything heavy is loaded.
-  const ModelConfig baseConfig = ModelConfig::fromFile(dirs[0] + QStringLiteral("/config.json"));
-  const ModelConfig otherConfig = ModelConfig::fromFile(dirs[1] + QStringLiteral("/config.json"));
-  if (baseConfig.vocabSize != otherConfig.vocabSize)
-    throw FormatError(otherConfig.path, QStringLiteral("vocab_size"), otherConfig.vocabSize,
-                      QStringLiteral("differs from %1's %2: the two models must share a vocabulary and tokenizer")
-                          .arg(baseConfig.path)
-                          .arg(baseConfig.vocabSize));
-  const int64_t maxPositions = baseConfig.maxPositions > 0 ? baseConfig.maxPositions : 512;
-  const int64_t seqLen = wholeNumberOption(p, QStringLiteral("seq-len"), std::min<int64_t>(512, maxPositions), 2,
-                                           maxPositions);
-  const int64_t stride = wholeNumberOption(p, QStringLiteral("stride"), std::max<int64_t>(1, seqLen / 2), 1, seqLen);
-
-  const Tokenizer baseTok = Tokenizer::fromDirectory(dirs[0]);
-  Tokenizer otherTok;
-  if (QFileInfo::exists(dirs[1] + QStringLiteral("/tokenizer.json"))) {
-    otherTok = Tokenizer::fromDirectory(dirs[1]);
-    if (otherTok.vocabSize() != baseTok.vocabSize())
-      throw FormatError(dirs[1] + QStringLiteral("/tokenizer.json"), QStringLiteral("vocabulary"),
-                        otherTok.vocabSize(),
-                        QStringLiteral("tokens, %1/tokenizer.json has %2: the two models must share a tokenizer")
-                            .arg(dirs[0])
-                            .arg(baseTok.vocabSize()));
-  }
-  const std::vector<std::vector<int32_t>> texts = readTexts(data, maxRows, baseTok, otherTok, dirs[0], dirs[1]);
-
-  LoadedModel base = loadModel(dirs[0], baseType, device);
-  LoadedModel other = loadModel(dirs[1], otherType, device);
+  KldRequest r;
+  r.baseDir = dirs[0];
+  r.otherDir = dirs[1];
+  r.data = data;
+  r.device = parseDevice(p.value(QStringLiteral("device")));
+  r.otherType = parseDtype(p.value(QStringLiteral("dtype")));
+  r.baseType = parseDtype(p.value(QStringLiteral("base-dtype")));
+  r.maxRows = wholeNumberOption(p, QStringLiteral("max-rows"), 0, 1);
+  r.batchSize = wholeNumberOption(p, QStringLiteral("batch-size"), 4, 1, 4096);
+  // 0: the default; the upper bounds (max_position_embeddings, seq-len) are checked by runKld with these names.
+  r.seqLen = wholeNumberOption(p, QStringLiteral("seq-len"), 0, 1);
+  r.stride = wholeNumberOption(p, QStringLiteral("stride"), 0, 1);
 
   std::atomic_bool cancel{false};
   SigintCancels guard(cancel);
-  LmEvalOptions o;
-  o.window = seqLen;
-  o.stride = stride;
-  o.batchSize = batch;
   // One line a batch (each a forward pass of both models); stderr stays for errors only with --json.
-  o.progress = [&](int64_t done, int64_t total) {
+  r.progress = [&](int64_t done, int64_t total) {
     if (!ctx.json) {
       ctx.err << "kld: " << done << "/" << total << " windows" << (done == total ? "\n" : "\r");
       ctx.err.flush();
     }
     return !cancel.load();
   };
-  const FidelityRun run = compareModels(base.model, other.model, texts, o);
-  if (run.cancelled) throw Error(QStringLiteral("kld: cancelled"));
-  const FidelitySummary& s = run.summary;
-  if (s.tokens == 0)
-    throw FormatError(data, QStringLiteral("text"), QString(),
-                      QStringLiteral("no row has 2 tokens or more: nothing to score"));
-
-  QJsonObject out = fidelityJson(s);
-  out.insert(QStringLiteral("rows"), double(texts.size()));
-  out.insert(QStringLiteral("seq_len"), double(seqLen));
-  out.insert(QStringLiteral("stride"), double(stride));
-  out.insert(QStringLiteral("size"), QJsonObject{{"base", checkpointBytes(dirs[0])}, {"other", checkpointBytes(dirs[1])}});
+  const KldResult result = runKld(r);
+  if (result.cancelled) throw Error(QStringLiteral("kld: cancelled"));
+  const QJsonObject& out = result.json;
   ctx.print(out);
   return 0;
 }

@@ -1,13 +1,12 @@
 #include "jobs/EvalJob.h"
 
-#include "common/AtomicFile.h"
 #include "eval/EvalRun.h"
 #include "jobs/TaskSupport.h"
+#include "jobs/ToolJob.h"
 
 #include <torch/torch.h>
 
 #include <QtCore/QDir>
-#include <QtCore/QJsonDocument>
 
 #include <cmath>
 #include <limits>
@@ -73,17 +72,9 @@ TrainResult runEvalJob(const JobSpec& spec, JobContext& ctx) {
     result.error = QStringLiteral("unknown error");
   }
   if (sink) sink->finished();
-  try {
-    if (QDir(spec.output).exists()) {
-      QJsonObject state = jobStateJson(spec, result);
-      state.insert(QStringLiteral("total_steps"), qint64(total));
-      state.insert(QStringLiteral("samples"), qint64(outcome.samples));
-      state.insert(QStringLiteral("results"), QDir(spec.output).filePath(QStringLiteral("results.json")));
-      writeFileAtomically(QDir(spec.output).filePath(QStringLiteral("state.json")), QJsonDocument(state).toJson());
-    }
-  } catch (const std::exception& e) {
-    if (result.error.isEmpty()) result.error = QString::fromUtf8(e.what());
-  }
+  writeToolJobState(spec, result, total,
+                    {{QStringLiteral("samples"), qint64(outcome.samples)},
+                     {QStringLiteral("results"), QDir(spec.output).filePath(QStringLiteral("results.json"))}});
   return result;
 }
 
