@@ -1,0 +1,132 @@
+#include "data/GenerateDialog.h"
+
+#include "data/DataFieldChoice.h"
+#include "jobs/FormFields.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QFileInfo>
+#include <QtWidgets/QCheckBox>
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QFileDialog>
+#include <QtWidgets/QFormLayout>
+#include <QtWidgets/QSpinBox>
+
+namespace distillery::ui {
+
+GenerateDialog::GenerateDialog(const DataActionInput& in, QWidget* parent)
+    : DataActionDialog(QStringLiteral("generate"), tr("Generate answers with a teacher"),
+                       QStringLiteral(".teacher.jsonl"), false, in, parent) {
+  QFormLayout* f = form();
+  teacher_ = addChoiceField(f, QStringLiteral("teacher"), tr("&Teacher:"), {},
+                            tr("The model that answers each prompt with its chat template: one of the workspace's "
+                               "models, or a model folder (Hugging Face layout) chosen with Folder…"));
+  for (const auto& [name, folder] : in.models) teacher_->addItem(name, folder);
+  teacher_->addItem(tr("Folder…"), QString());
+  folderItem_ = teacher_->count() - 1;
+  greedy_ = addCheckField(f, QStringLiteral("greedy"), tr("&Greedy decoding"),
+                          tr("Take the most likely token each step (deterministic; temperature, top-p and top-k "
+                             "unused, repetition penalty 1 unless changed). Off: sampling."));
+  temperature_ = addNumberField(f, QStringLiteral("temperature"), tr("Te&mperature:"), 0.0, 10.0, 0.1,
+                                tr("Divides the logits before sampling: lower is more focused, higher more varied. "
+                                   "Must be above 0. Typical 0.5–1.0 (default 0.7)."));
+  temperature_->setValue(0.7);
+  topP_ = addNumberField(f, QStringLiteral("top_p"), tr("Top-&p:"), 0.0, 1.0, 0.05,
+                         tr("Sample among the most likely tokens up to this probability mass, in (0, 1]; 1 turns it "
+                            "off. Typical 0.8–0.95 (default 0.9)."));
+  topP_->setValue(0.9);
+  topK_ = addIntField(f, QStringLiteral("top_k"), tr("Top-&k:"), 0, 100000,
+                      tr("Sample among the K most likely tokens; 0 turns it off (default). Typical 20–100."));
+  maxNew_ = addIntField(f, QStringLiteral("max_new_tokens"), tr("Max &new tokens:"), 1, 1000000,
+                        tr("Tokens per answer at most; longer answers are cut and counted as unfinished. Typical "
+                           "128–1024 (default 512)."));
+  maxNew_->setValue(512);
+  penalty_ = addNumberField(f, QStringLiteral("repetition_penalty"), tr("&Repetition penalty:"), 0.0, 10.0, 0.05,
+                            tr("Divides the scores of tokens already in the row (prompt included); 1 turns it off. "
+                               "Must be above 0. Typical 1.0–1.3 (default 1.2)."));
+  penalty_->setValue(1.2);
+  seed_ = addIntField(f, QStringLiteral("seed"), tr("S&eed:"), 0, 1 << 30,
+                      tr("Sampler seed: the same seed, teacher and prompts give the same answers. Default 0."));
+  promptField_ = addDatasetFieldChoice(f, QStringLiteral("prompt_field"), tr("&Prompt field:"), in.fields,
+                                       tr("the prompt by the row's schema"),
+                                       tr("The column that holds the prompt; empty: the prompt by the row's schema "
+                                          "(prompt, instruction, the user turns of messages...)."));
+  batch_ = addIntField(f, QStringLiteral("batch"), tr("&Batch:"), 1, 4096,
+                       tr("Prompts answered together (one KV cache, left padding). Typical 4–32 on a GPU, 1–8 on the "
+                          "CPU (default 8)."));
+  batch_->setValue(8);
+  limit_ = addIntField(f, QStringLiteral("limit"), tr("&Limit:"), 0, 1 << 30,
+                       tr("Answer only the first N prompts (0: all). Useful for a quick look before the full run."));
+  device_ = addChoiceField(f, QStringLiteral("device"), tr("&Device:"), in.devices,
+                           tr("Where the teacher runs: cpu, or cuda:N for a GPU the runtime reports."));
+  connect(greedy_, &QCheckBox::toggled, this, [this] { updateEnabled(); });
+  connect(teacher_, &QComboBox::activated, this, [this](int index) {
+    if (index != folderItem_) return;
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Teacher model folder"));
+    if (dir.isEmpty()) teacher_->setCurrentIndex(0);
+    else setTeacherFolder(dir);
+  });
+  finish();
+  if (teacher_->currentIndex() == folderItem_ && folderItem_ > 0) teacher_->setCurrentIndex(0);
+  updateEnabled();
+}
+
+void GenerateDialog::setTeacherFolder(const QString& folder) {
+  const QString path = QDir(folder).absolutePath();
+  int index = teacher_->findData(path);
+  if (index < 0) {
+    teacher_->insertItem(folderItem_, QFileInfo(path).fileName(), path);
+    index = folderItem_++;
+  }
+  teacher_->setCurrentIndex(index);
+}
+
+QString GenerateDialog::teacher() const { return teacher_->currentData().toString(); }
+
+void GenerateDialog::updateEnabled() {
+  for (QWidget* w : std::initializer_list<QWidget*>{temperature_, topP_, topK_}) w->setEnabled(!greedy_->isChecked());
+}
+
+QString GenerateDialog::check(QWidget** field) const {
+  if (teacher().isEmpty()) {
+    *field = teacher_;
+    return tr("teacher: choose a workspace model or a model folder");
+  }
+  if (!QFileInfo::exists(teacher() + QStringLiteral("/config.json"))) {
+    *field = teacher_;
+    return tr("teacher: %1 has no config.json (not a model folder)").arg(QDir::toNativeSeparators(teacher()));
+  }
+  if (!greedy_->isChecked() && !(temperature_->value() > 0)) {
+    *field = temperature_;
+    return tr("%1: %2 must be above 0 (typical 0.5–1.0)").arg(fieldName(temperature_)).arg(temperature_->value());
+  }
+  if (!greedy_->isChecked() && !(topP_->value() > 0)) {
+    *field = topP_;
+    return tr("%1: %2 must be in (0, 1] (typical 0.8–0.95)").arg(fieldName(topP_)).arg(topP_->value());
+  }
+  if (!(penalty_->value() > 0)) {
+    *field = penalty_;
+    return tr("%1: %2 must be above 0 (1: off)").arg(fieldName(penalty_)).arg(penalty_->value());
+  }
+  return {};
+}
+
+QJsonObject GenerateDialog::job() const {
+  QJsonObject j = baseJob();
+  j.insert(QStringLiteral("teacher"), teacher());
+  j.insert(QStringLiteral("device"), device_->currentText());
+  QJsonObject op = j.value(QStringLiteral("data_op")).toObject();
+  op.insert(QStringLiteral("greedy"), greedy_->isChecked());
+  op.insert(QStringLiteral("temperature"), temperature_->value());
+  op.insert(QStringLiteral("top_p"), topP_->value());
+  op.insert(QStringLiteral("top_k"), topK_->value());
+  op.insert(QStringLiteral("max_new_tokens"), maxNew_->value());
+  op.insert(QStringLiteral("repetition_penalty"), penalty_->value());
+  op.insert(QStringLiteral("seed"), seed_->value());
+  op.insert(QStringLiteral("prompt_field"), chosenField(promptField_));
+  op.insert(QStringLiteral("batch"), batch_->value());
+  op.insert(QStringLiteral("limit"), limit_->value());
+  j.insert(QStringLiteral("data_op"), op);
+  return j;
+}
+
+}  // namespace distillery::ui
