@@ -3,7 +3,11 @@
 // cancel, clean/dedup/split registered with their parent (and dedup equal to `data dedup`), and bad files.
 #include "../common/Fixtures.h"
 #include "../common/TestUtil.h"
+#include "data/CleanDialog.h"
 #include "data/DataPanel.h"
+#include "data/DedupDialog.h"
+#include "data/GenerateDialog.h"
+#include "data/SplitDialog.h"
 #include "data/DatasetListModel.h"
 #include "data/LazyRowModel.h"
 #include "data/LengthHistogram.h"
@@ -15,13 +19,23 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QMimeData>
+#include <QtCore/QSettings>
+#include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
 #include <QtCore/QUrl>
 #include <QtGui/QDropEvent>
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QCheckBox>
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QDoubleSpinBox>
+#include <QtWidgets/QLineEdit>
+#include <QtWidgets/QSpinBox>
 #include <QtWidgets/QTableView>
+
+#include <memory>
 
 using namespace distillery;
 using namespace distillery::ui;
@@ -51,6 +65,41 @@ QString writeRows(const QTemporaryDir& dir, const QString& name, int rows, int r
   return path;
 }
 
+// Sets the dialog's field called key (its objectName) as a user would: a combo by its item data or text.
+void setField(QWidget* dialog, const QString& key, const QVariant& value) {
+  QWidget* w = dialog->findChild<QWidget*>(key);
+  QVERIFY2(w, qPrintable(key));
+  if (auto* spin = qobject_cast<QSpinBox*>(w)) spin->setValue(value.toInt());
+  else if (auto* dspin = qobject_cast<QDoubleSpinBox*>(w)) dspin->setValue(value.toDouble());
+  else if (auto* check = qobject_cast<QCheckBox*>(w)) check->setChecked(value.toBool());
+  else if (auto* combo = qobject_cast<QComboBox*>(w)) {
+    int index = combo->findData(value);
+    if (index < 0) index = combo->findText(value.toString());
+    if (index >= 0) combo->setCurrentIndex(index);
+    else if (combo->isEditable()) combo->setCurrentText(value.toString());
+    else QFAIL(qPrintable(key + QStringLiteral(": no item ") + value.toString()));
+  } else if (auto* edit = qobject_cast<QLineEdit*>(w)) edit->setText(value.toString());
+  else QFAIL(qPrintable(key + QStringLiteral(": not a settings widget")));
+}
+
+std::unique_ptr<DataActionDialog> makeDialog(const QString& op, const DataActionInput& input) {
+  if (op == QLatin1String("clean")) return std::make_unique<CleanDialog>(input);
+  if (op == QLatin1String("dedup")) return std::make_unique<DedupDialog>(input);
+  if (op == QLatin1String("split")) return std::make_unique<SplitDialog>(input);
+  return std::make_unique<GenerateDialog>(input);
+}
+
+QJsonObject parseJson(const char* text) { return QJsonDocument::fromJson(QByteArray(text)).object(); }
+
+// The expected job with $IN, $OUT and $TEACHER replaced (the paths depend on the machine).
+QJsonObject expand(QJsonObject o, const QMap<QString, QString>& vars) {
+  for (auto it = o.begin(); it != o.end(); ++it) {
+    if (it.value().isObject()) it.value() = expand(it.value().toObject(), vars);
+    else if (it.value().isString() && vars.contains(it.value().toString())) it.value() = vars[it.value().toString()];
+  }
+  return o;
+}
+
 bool waitFor(DataPanel& panel, QSignalSpy& spy, int ms = 60000) {
   if (spy.isEmpty() && !spy.wait(ms)) return false;
   return !panel.isBusy();
@@ -61,6 +110,195 @@ bool waitFor(DataPanel& panel, QSignalSpy& spy, int ms = 60000) {
 class TestGuiData : public QObject {
   Q_OBJECT
  private Q_SLOTS:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("DistilleryDataTest"));
+    QSettings().clear();
+  }
+  void init() { QSettings().clear(); }
+
+  // Each dialog's job JSON for given field values (set by their keys, as a user would).
+  void dialogJson_data() {
+    QTest::addColumn<QString>("op");
+    QTest::addColumn<QVariantMap>("values");
+    QTest::addColumn<QJsonObject>("expected");
+    QTest::newRow("clean defaults") << "clean" << QVariantMap{} << parseJson(R"({
+        "kind": "data", "name": "clean rows.jsonl", "output": "$OUT",
+        "data_op": {"op": "clean", "input": "$IN", "unicode": "none", "strip_control": true, "drop_empty": true,
+                    "min_chars": 0, "max_chars": 0, "min_tokens": 0, "max_tokens": 0, "tokenizer": "",
+                    "scripts": "", "min_script_share": 0.5, "exact_dedup": true, "near_dedup": false,
+                    "threshold": 0.9, "casefold": false, "field": ""}})");
+    QTest::newRow("clean tokens, scripts, near") << "clean"
+        << QVariantMap{{"unicode", "nfkc"}, {"strip_control", false}, {"length_unit", "tokens"},
+                       {"min_length", 4}, {"max_length", 512}, {"tokenizer", "$TEACHER"}, {"scripts", "han, latin"},
+                       {"min_script_share", 0.75}, {"near_dedup", true}, {"threshold", 0.85}, {"casefold", true},
+                       {"field", "question"}}
+        << parseJson(R"({
+        "kind": "data", "name": "clean rows.jsonl", "output": "$OUT",
+        "data_op": {"op": "clean", "input": "$IN", "unicode": "nfkc", "strip_control": false, "drop_empty": true,
+                    "min_chars": 0, "max_chars": 0, "min_tokens": 4, "max_tokens": 512, "tokenizer": "$TEACHER",
+                    "scripts": "han, latin", "min_script_share": 0.75, "exact_dedup": true, "near_dedup": true,
+                    "threshold": 0.85, "casefold": true, "field": "question"}})");
+    QTest::newRow("clean chars") << "clean"
+        << QVariantMap{{"min_length", 10}, {"max_length", 2000}, {"drop_empty", false}, {"exact_dedup", false}}
+        << parseJson(R"({
+        "kind": "data", "name": "clean rows.jsonl", "output": "$OUT",
+        "data_op": {"op": "clean", "input": "$IN", "unicode": "none", "strip_control": true, "drop_empty": false,
+                    "min_chars": 10, "max_chars": 2000, "min_tokens": 0, "max_tokens": 0, "tokenizer": "",
+                    "scripts": "", "min_script_share": 0.5, "exact_dedup": false, "near_dedup": false,
+                    "threshold": 0.9, "casefold": false, "field": ""}})");
+    QTest::newRow("dedup") << "dedup"
+        << QVariantMap{{"field", "answer"}, {"threshold", 0.8}, {"num_perm", 64}, {"shingle", 3}, {"seed", 7}}
+        << parseJson(R"({
+        "kind": "data", "name": "dedup rows.jsonl", "output": "$OUT",
+        "data_op": {"op": "dedup", "input": "$IN", "field": "answer", "threshold": 0.8, "num_perm": 64,
+                    "shingle": 3, "seed": 7, "casefold": false}})");
+    QTest::newRow("split stratified") << "split"
+        << QVariantMap{{"ratios.train", 0.7}, {"ratios.validation", 0.2}, {"ratios.test", 0.1}, {"seed", 3},
+                       {"stratify", "label"}}
+        << parseJson(R"({
+        "kind": "data", "name": "split rows.jsonl", "output": "$OUT",
+        "data_op": {"op": "split", "input": "$IN", "ratios": [0.7, 0.2, 0.1], "seed": 3, "stratify": "label",
+                    "threshold": 0.9, "field": ""}})");
+    QTest::newRow("generate") << "generate"
+        << QVariantMap{{"temperature", 0.5}, {"top_p", 0.95}, {"max_new_tokens", 16}, {"repetition_penalty", 1.1},
+                       {"prompt_field", "question"}, {"batch", 2}, {"limit", 3}}
+        << parseJson(R"({
+        "kind": "data", "name": "generate rows.jsonl", "output": "$OUT", "teacher": "$TEACHER", "device": "cpu",
+        "data_op": {"op": "generate", "input": "$IN", "greedy": false, "temperature": 0.5, "top_p": 0.95,
+                    "top_k": 0, "max_new_tokens": 16, "repetition_penalty": 1.1, "seed": 0,
+                    "prompt_field": "question", "batch": 2, "limit": 3}})");
+  }
+
+  void dialogJson() {
+    QFETCH(QString, op);
+    QFETCH(QVariantMap, values);
+    QFETCH(QJsonObject, expected);
+    QTemporaryDir tmp;
+    const QString in = tmp.filePath(QStringLiteral("rows.jsonl"));
+    const QString teacher = QDir(fixture(QStringLiteral("tiny-llama"))).absolutePath();
+    DataActionInput input{in, {QStringLiteral("question"), QStringLiteral("answer"), QStringLiteral("label")},
+                          {{QStringLiteral("tiny-llama"), teacher}}};
+    const std::unique_ptr<DataActionDialog> dialog = makeDialog(op, input);
+    for (auto it = values.begin(); it != values.end(); ++it) {
+      setField(dialog.get(), it.key(), it.value().toString() == QLatin1String("$TEACHER") ? QVariant(teacher) : it.value());
+      if (QTest::currentTestFailed()) return;
+    }
+    // The output is proposed next to the input.
+    const QString out = tmp.filePath(op == QLatin1String("split") ? QStringLiteral("rows-split")
+                                                                  : QStringLiteral("rows.") +
+                                                                        (op == QLatin1String("generate") ? QStringLiteral("teacher") : op) +
+                                                                        QStringLiteral(".jsonl"));
+    QCOMPARE(dialog->output(), out);
+    QCOMPARE(dialog->validate(), QString());
+    const QJsonObject want = expand(expected, {{QStringLiteral("$IN"), in}, {QStringLiteral("$OUT"), out},
+                                              {QStringLiteral("$TEACHER"), teacher}});
+    const QByteArray got = QJsonDocument(dialog->job()).toJson(QJsonDocument::Compact);
+    const QByteArray diff = got + "\n != \n" + QJsonDocument(want).toJson(QJsonDocument::Compact);
+    QVERIFY2(dialog->job() == want, diff.constData());
+  }
+
+  // Bad values keep the dialog open with a message naming the field, next to the buttons.
+  void invalidSettingsShowAnInlineMessage_data() {
+    QTest::addColumn<QString>("op");
+    QTest::addColumn<QVariantMap>("values");
+    QTest::addColumn<QString>("message");
+    QTest::addColumn<QString>("focus");
+    QTest::newRow("ratios over 1") << "split" << QVariantMap{{"ratios.train", 0.9}}
+                                   << "data_op.ratios: 0.9 + 0.1 + 0.1 = 1.1; the train, validation and test shares "
+                                      "must sum to 1" << "ratios.train";
+    QTest::newRow("ratios under 1") << "split" << QVariantMap{{"ratios.test", 0.0}}
+                                    << "data_op.ratios: 0.8 + 0.1 + 0 = 0.9; the train, validation and test shares "
+                                       "must sum to 1" << "ratios.train";
+    const QString outside = QStringLiteral("data_op.threshold: %1 is outside (0, 1); the Jaccard similarity that "
+                                           "makes a near duplicate lies strictly between 0 and 1 (typical 0.8–0.95)");
+    QTest::newRow("dedup threshold 0") << "dedup" << QVariantMap{{"threshold", 0.0}} << outside.arg(0) << "threshold";
+    QTest::newRow("dedup threshold 1") << "dedup" << QVariantMap{{"threshold", 1.0}} << outside.arg(1) << "threshold";
+    QTest::newRow("split threshold 0") << "split" << QVariantMap{{"threshold", 0.0}} << outside.arg(0) << "threshold";
+    QTest::newRow("clean near threshold 0") << "clean" << QVariantMap{{"near_dedup", true}, {"threshold", 0.0}}
+                                            << outside.arg(0) << "threshold";
+    QTest::newRow("clean unknown script") << "clean" << QVariantMap{{"scripts", "latin,klingon"}}
+                                          << "data_op.scripts=klingon is not a script this filter knows (cjk, latin, greek, …"
+                                          << "scripts";  // core's message, the known scripts listed
+    QTest::newRow("clean max below min") << "clean" << QVariantMap{{"min_length", 50}, {"max_length", 10}}
+                                         << "data_op.max_length: 10 is below the minimum length 50" << "max_length";
+    QTest::newRow("generate temperature 0") << "generate" << QVariantMap{{"temperature", 0.0}}
+                                            << "data_op.temperature: 0 must be above 0 (typical 0.5–1.0)"
+                                            << "temperature";
+  }
+
+  void invalidSettingsShowAnInlineMessage() {
+    QFETCH(QString, op);
+    QFETCH(QVariantMap, values);
+    QFETCH(QString, message);
+    QFETCH(QString, focus);
+    QTemporaryDir tmp;
+    DataActionInput input{tmp.filePath(QStringLiteral("rows.jsonl")), {QStringLiteral("text")},
+                          {{QStringLiteral("tiny-llama"), QDir(fixture(QStringLiteral("tiny-llama"))).absolutePath()}}};
+    const std::unique_ptr<DataActionDialog> dialog = makeDialog(op, input);
+    dialog->show();
+    QVERIFY(QTest::qWaitForWindowExposed(dialog.get()));
+    for (auto it = values.begin(); it != values.end(); ++it) {
+      setField(dialog.get(), it.key(), it.value());
+      if (QTest::currentTestFailed()) return;
+    }
+    QCOMPARE(dialog->message(), QString());
+    dialog->accept();
+    QVERIFY(dialog->isVisible());  // still open
+    QCOMPARE(dialog->result(), int(QDialog::Rejected));
+    if (message.endsWith(QStringLiteral("…"))) {  // a long list follows
+      QVERIFY2(dialog->message().startsWith(message.chopped(1)), qPrintable(dialog->message()));
+    } else {
+      QCOMPARE(dialog->message(), message);
+    }
+    QCOMPARE(dialog->validate(), dialog->message());
+    QCOMPARE(QApplication::focusWidget(), dialog->findChild<QWidget*>(focus));
+    QVERIFY(QSettings().allKeys().isEmpty());  // nothing remembered from a refused run
+  }
+
+  // Accepted values come back in the next dialog of the same action; the output is proposed anew for each input.
+  void settingsAreRemembered() {
+    QTemporaryDir tmp;
+    DataActionInput input{tmp.filePath(QStringLiteral("a.jsonl")), {QStringLiteral("label")}, {}};
+    {
+      SplitDialog first(input);
+      setField(&first, QStringLiteral("ratios.train"), 0.6);
+      setField(&first, QStringLiteral("ratios.validation"), 0.2);
+      setField(&first, QStringLiteral("ratios.test"), 0.2);
+      setField(&first, QStringLiteral("seed"), 42);
+      setField(&first, QStringLiteral("stratify"), QStringLiteral("label"));
+      first.accept();
+      QCOMPARE(first.result(), int(QDialog::Accepted));
+    }
+    input.path = tmp.filePath(QStringLiteral("b.jsonl"));
+    SplitDialog second(input);
+    const QJsonObject op = second.job().value("data_op").toObject();
+    QCOMPARE(op.value("ratios").toArray(), (QJsonArray{0.6, 0.2, 0.2}));
+    QCOMPARE(op.value("seed").toInt(), 42);
+    QCOMPARE(op.value("stratify").toString(), QStringLiteral("label"));
+    QCOMPARE(second.output(), tmp.filePath(QStringLiteral("b-split")));
+    // A remembered stratify field the next dataset does not have is not forced on it.
+    input.fields = {QStringLiteral("text")};
+    SplitDialog third(input);
+    QCOMPARE(third.job().value("data_op").toObject().value("stratify").toString(), QString());
+    // Other actions keep their own settings.
+    DedupDialog dedup(input);
+    QCOMPARE(dedup.job().value("data_op").toObject().value("seed").toInt(), 1);
+  }
+
+  // The proposed output never overwrites: taken names are numbered.
+  void proposedOutputIsNumberedWhenTaken() {
+    QTemporaryDir tmp;
+    const QString in = tmp.filePath(QStringLiteral("q.jsonl"));
+    QCOMPARE(proposedOutput(in, QStringLiteral(".clean.jsonl")), tmp.filePath(QStringLiteral("q.clean.jsonl")));
+    QFile(tmp.filePath(QStringLiteral("q.clean.jsonl"))).open(QIODevice::WriteOnly);
+    QCOMPARE(proposedOutput(in, QStringLiteral(".clean.jsonl")), tmp.filePath(QStringLiteral("q-2.clean.jsonl")));
+    DataActionInput input{in, {}, {}};
+    CleanDialog d(input);
+    QCOMPARE(d.output(), tmp.filePath(QStringLiteral("q-2.clean.jsonl")));
+    d.outputEdit()->setText(in);
+    QCOMPARE(d.validate(), QStringLiteral("output: must differ from the input (the source is never modified)"));
+  }
   void lazyPreviewReadsInChunks() {
     LazyRowModel model(nullptr, 2);
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
