@@ -11,6 +11,8 @@
 #include "data/DatasetListModel.h"
 #include "data/LazyRowModel.h"
 #include "data/LengthHistogram.h"
+#include "jobs/JobRunner.h"
+#include "jobs/JobStore.h"
 #include "store/DatasetStore.h"
 #include "store/ModelStore.h"
 #include "store/Workspace.h"
@@ -19,10 +21,13 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QMimeData>
+#include <QtCore/QRegularExpression>
 #include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
+#include <QtCore/QTimer>
 #include <QtCore/QUrl>
+#include <QtGui/QAction>
 #include <QtGui/QDropEvent>
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QSignalSpy>
@@ -32,6 +37,7 @@
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QDoubleSpinBox>
 #include <QtWidgets/QLineEdit>
+#include <QtWidgets/QPushButton>
 #include <QtWidgets/QSpinBox>
 #include <QtWidgets/QTableView>
 
@@ -100,6 +106,29 @@ QJsonObject expand(QJsonObject o, const QMap<QString, QString>& vars) {
   return o;
 }
 
+// kLabelledRows rows {"text", "label"}: every third repeats an earlier one, one has a control character, one is
+// written in full-width letters (NFKC folds it), one label in four is "b".
+constexpr int kLabelledRows = 120;
+QString writeLabelledRows(const QTemporaryDir& dir, const QString& name) {
+  const QString path = dir.filePath(name);
+  QFile f(path);
+  if (!f.open(QIODevice::WriteOnly)) return {};
+  for (int i = 0; i < kLabelledRows; ++i) {
+    QString text = QStringLiteral("sentence number %1 about distillation").arg(i % 3 == 2 ? i - 1 : i);
+    if (i == 7) text += QChar(0x07);
+    if (i == 11) text = QStringLiteral("\uFF46\uFF55\uFF4C\uFF4C width sentence number 11");
+    if (i == 13) text = QStringLiteral("short");
+    const QJsonObject row{{QStringLiteral("text"), text}, {QStringLiteral("label"), i % 4 ? "a" : "b"}};
+    f.write(QJsonDocument(row).toJson(QJsonDocument::Compact) + '\n');
+  }
+  return path;
+}
+
+QByteArray readAll(const QString& path) {
+  QFile f(path);
+  return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray("(cannot read ") + path.toUtf8() + ')';
+}
+
 bool waitFor(DataPanel& panel, QSignalSpy& spy, int ms = 60000) {
   if (spy.isEmpty() && !spy.wait(ms)) return false;
   return !panel.isBusy();
@@ -123,51 +152,65 @@ class TestGuiData : public QObject {
     QTest::addColumn<QVariantMap>("values");
     QTest::addColumn<QJsonObject>("expected");
     QTest::newRow("clean defaults") << "clean" << QVariantMap{} << parseJson(R"({
-        "kind": "data", "name": "clean rows.jsonl", "output": "$OUT",
-        "data_op": {"op": "clean", "input": "$IN", "unicode": "none", "strip_control": true, "drop_empty": true,
+        "kind": "data", "name": "clean rows.jsonl", "output": "$JOB",
+        "data_op": {"op": "clean", "input": "$IN", "output": "$OUT", "format": "auto", "on_bad_row": "skip",
+                    "unicode": "none", "keep_control": false, "keep_empty": false,
                     "min_chars": 0, "max_chars": 0, "min_tokens": 0, "max_tokens": 0, "tokenizer": "",
-                    "scripts": "", "min_script_share": 0.5, "exact_dedup": true, "near_dedup": false,
+                    "scripts": [], "min_script_share": 0.5, "exact_dedup": true, "near_dedup": false,
                     "threshold": 0.9, "casefold": false, "field": ""}})");
     QTest::newRow("clean tokens, scripts, near") << "clean"
-        << QVariantMap{{"unicode", "nfkc"}, {"strip_control", false}, {"length_unit", "tokens"},
+        << QVariantMap{{"unicode", "nfkc"}, {"keep_control", true}, {"length_unit", "tokens"},
                        {"min_length", 4}, {"max_length", 512}, {"tokenizer", "$TEACHER"}, {"scripts", "han, latin"},
                        {"min_script_share", 0.75}, {"near_dedup", true}, {"threshold", 0.85}, {"casefold", true},
-                       {"field", "question"}}
+                       {"field", "question"}, {"format", "jsonl"}, {"on_bad_row", "fail"}}
         << parseJson(R"({
-        "kind": "data", "name": "clean rows.jsonl", "output": "$OUT",
-        "data_op": {"op": "clean", "input": "$IN", "unicode": "nfkc", "strip_control": false, "drop_empty": true,
+        "kind": "data", "name": "clean rows.jsonl", "output": "$JOB",
+        "data_op": {"op": "clean", "input": "$IN", "output": "$OUT", "format": "jsonl", "on_bad_row": "fail",
+                    "unicode": "nfkc", "keep_control": true, "keep_empty": false,
                     "min_chars": 0, "max_chars": 0, "min_tokens": 4, "max_tokens": 512, "tokenizer": "$TEACHER",
-                    "scripts": "han, latin", "min_script_share": 0.75, "exact_dedup": true, "near_dedup": true,
+                    "scripts": ["han", "latin"], "min_script_share": 0.75, "exact_dedup": true, "near_dedup": true,
                     "threshold": 0.85, "casefold": true, "field": "question"}})");
     QTest::newRow("clean chars") << "clean"
-        << QVariantMap{{"min_length", 10}, {"max_length", 2000}, {"drop_empty", false}, {"exact_dedup", false}}
+        << QVariantMap{{"min_length", 10}, {"max_length", 2000}, {"keep_empty", true}, {"exact_dedup", false}}
         << parseJson(R"({
-        "kind": "data", "name": "clean rows.jsonl", "output": "$OUT",
-        "data_op": {"op": "clean", "input": "$IN", "unicode": "none", "strip_control": true, "drop_empty": false,
+        "kind": "data", "name": "clean rows.jsonl", "output": "$JOB",
+        "data_op": {"op": "clean", "input": "$IN", "output": "$OUT", "format": "auto", "on_bad_row": "skip",
+                    "unicode": "none", "keep_control": false, "keep_empty": true,
                     "min_chars": 10, "max_chars": 2000, "min_tokens": 0, "max_tokens": 0, "tokenizer": "",
-                    "scripts": "", "min_script_share": 0.5, "exact_dedup": false, "near_dedup": false,
+                    "scripts": [], "min_script_share": 0.5, "exact_dedup": false, "near_dedup": false,
                     "threshold": 0.9, "casefold": false, "field": ""}})");
     QTest::newRow("dedup") << "dedup"
-        << QVariantMap{{"field", "answer"}, {"threshold", 0.8}, {"num_perm", 64}, {"shingle", 3}, {"seed", 7}}
+        << QVariantMap{{"field", "answer"}, {"threshold", 0.8}, {"num_perm", 64}, {"shingle", 3}, {"minhash_seed", 7}}
         << parseJson(R"({
-        "kind": "data", "name": "dedup rows.jsonl", "output": "$OUT",
-        "data_op": {"op": "dedup", "input": "$IN", "field": "answer", "threshold": 0.8, "num_perm": 64,
-                    "shingle": 3, "seed": 7, "casefold": false}})");
+        "kind": "data", "name": "dedup rows.jsonl", "output": "$JOB",
+        "data_op": {"op": "dedup", "input": "$IN", "output": "$OUT", "format": "auto", "on_bad_row": "skip",
+                    "field": "answer", "threshold": 0.8, "num_perm": 64, "shingle": 3, "minhash_seed": 7,
+                    "casefold": false}})");
     QTest::newRow("split stratified") << "split"
         << QVariantMap{{"ratios.train", 0.7}, {"ratios.validation", 0.2}, {"ratios.test", 0.1}, {"seed", 3},
                        {"stratify", "label"}}
         << parseJson(R"({
-        "kind": "data", "name": "split rows.jsonl", "output": "$OUT",
-        "data_op": {"op": "split", "input": "$IN", "ratios": [0.7, 0.2, 0.1], "seed": 3, "stratify": "label",
-                    "threshold": 0.9, "field": ""}})");
-    QTest::newRow("generate") << "generate"
+        "kind": "data", "name": "split rows.jsonl", "output": "$JOB",
+        "data_op": {"op": "split", "input": "$IN", "output": "$OUT", "format": "auto", "on_bad_row": "skip",
+                    "ratios": [0.7, 0.2, 0.1], "seed": 3, "stratify": "label", "threshold": 0.9, "field": ""}})");
+    QTest::newRow("generate prompts only") << "generate"
         << QVariantMap{{"temperature", 0.5}, {"top_p", 0.95}, {"max_new_tokens", 16}, {"repetition_penalty", 1.1},
-                       {"prompt_field", "question"}, {"batch", 2}, {"limit", 3}}
+                       {"map.prompt", "question"}, {"batch", 2}, {"limit", 3}}
         << parseJson(R"({
-        "kind": "data", "name": "generate rows.jsonl", "output": "$OUT", "teacher": "$TEACHER", "device": "cpu",
-        "data_op": {"op": "generate", "input": "$IN", "greedy": false, "temperature": 0.5, "top_p": 0.95,
-                    "top_k": 0, "max_new_tokens": 16, "repetition_penalty": 1.1, "seed": 0,
-                    "prompt_field": "question", "batch": 2, "limit": 3}})");
+        "kind": "data", "name": "generate rows.jsonl", "output": "$JOB", "teacher": "$TEACHER", "device": "cpu",
+        "data_op": {"op": "generate", "input": "$IN", "output": "$OUT", "format": "auto", "on_bad_row": "skip",
+                    "greedy": false, "temperature": 0.5, "top_p": 0.95, "top_k": 0, "max_new_tokens": 16,
+                    "repetition_penalty": 1.1, "seed": 0, "map": {"prompt": "question", "completion": "question"},
+                    "batch": 2, "limit": 3, "dtype": "f32"}})");
+    QTest::newRow("generate greedy with answers") << "generate"
+        << QVariantMap{{"greedy", true}, {"repetition_penalty", 1.0}, {"map.prompt", "question"},
+                       {"map.completion", "answer"}, {"seed", 9}, {"dtype", "bf16"}}
+        << parseJson(R"({
+        "kind": "data", "name": "generate rows.jsonl", "output": "$JOB", "teacher": "$TEACHER", "device": "cpu",
+        "data_op": {"op": "generate", "input": "$IN", "output": "$OUT", "format": "auto", "on_bad_row": "skip",
+                    "greedy": true, "temperature": 0.7, "top_p": 0.9, "top_k": 0, "max_new_tokens": 512,
+                    "repetition_penalty": 1.0, "seed": 9, "map": {"prompt": "question", "completion": "answer"},
+                    "batch": 8, "limit": 0, "dtype": "bf16"}})");
   }
 
   void dialogJson() {
@@ -178,8 +221,14 @@ class TestGuiData : public QObject {
     const QString in = tmp.filePath(QStringLiteral("rows.jsonl"));
     const QString teacher = QDir(fixture(QStringLiteral("tiny-llama"))).absolutePath();
     DataActionInput input{in, {QStringLiteral("question"), QStringLiteral("answer"), QStringLiteral("label")},
-                          {{QStringLiteral("tiny-llama"), teacher}}};
+                          {{QStringLiteral("tiny-llama"), teacher}}, {QStringLiteral("cpu")},
+                          tmp.filePath(QStringLiteral("runs"))};
     const std::unique_ptr<DataActionDialog> dialog = makeDialog(op, input);
+    // The job's own folder: under runs/, named for the action, the input and the time.
+    const QRegularExpression jobFolder(QRegularExpression::anchoredPattern(
+        QRegularExpression::escape(tmp.filePath(QStringLiteral("runs/data-%1-rows-").arg(op))) +
+        QStringLiteral("\\d{8}-\\d{6}")));
+    QVERIFY2(jobFolder.match(dialog->jobFolder()).hasMatch(), qPrintable(dialog->jobFolder()));
     for (auto it = values.begin(); it != values.end(); ++it) {
       setField(dialog.get(), it.key(), it.value().toString() == QLatin1String("$TEACHER") ? QVariant(teacher) : it.value());
       if (QTest::currentTestFailed()) return;
@@ -192,7 +241,8 @@ class TestGuiData : public QObject {
     QCOMPARE(dialog->output(), out);
     QCOMPARE(dialog->validate(), QString());
     const QJsonObject want = expand(expected, {{QStringLiteral("$IN"), in}, {QStringLiteral("$OUT"), out},
-                                              {QStringLiteral("$TEACHER"), teacher}});
+                                              {QStringLiteral("$TEACHER"), teacher},
+                                              {QStringLiteral("$JOB"), dialog->jobFolder()}});
     const QByteArray got = QJsonDocument(dialog->job()).toJson(QJsonDocument::Compact);
     const QByteArray diff = got + "\n != \n" + QJsonDocument(want).toJson(QJsonDocument::Compact);
     QVERIFY2(dialog->job() == want, diff.constData());
@@ -233,8 +283,10 @@ class TestGuiData : public QObject {
     QFETCH(QString, message);
     QFETCH(QString, focus);
     QTemporaryDir tmp;
-    DataActionInput input{tmp.filePath(QStringLiteral("rows.jsonl")), {QStringLiteral("text")},
-                          {{QStringLiteral("tiny-llama"), QDir(fixture(QStringLiteral("tiny-llama"))).absolutePath()}}};
+    DataActionInput input;
+    input.path = tmp.filePath(QStringLiteral("rows.jsonl"));
+    input.fields = {QStringLiteral("text")};
+    input.models = {{QStringLiteral("tiny-llama"), QDir(fixture(QStringLiteral("tiny-llama"))).absolutePath()}};
     const std::unique_ptr<DataActionDialog> dialog = makeDialog(op, input);
     dialog->show();
     QVERIFY(QTest::qWaitForWindowExposed(dialog.get()));
@@ -259,7 +311,9 @@ class TestGuiData : public QObject {
   // Accepted values come back in the next dialog of the same action; the output is proposed anew for each input.
   void settingsAreRemembered() {
     QTemporaryDir tmp;
-    DataActionInput input{tmp.filePath(QStringLiteral("a.jsonl")), {QStringLiteral("label")}, {}};
+    DataActionInput input;
+    input.path = tmp.filePath(QStringLiteral("a.jsonl"));
+    input.fields = {QStringLiteral("label")};
     {
       SplitDialog first(input);
       setField(&first, QStringLiteral("ratios.train"), 0.6);
@@ -283,7 +337,7 @@ class TestGuiData : public QObject {
     QCOMPARE(third.job().value("data_op").toObject().value("stratify").toString(), QString());
     // Other actions keep their own settings.
     DedupDialog dedup(input);
-    QCOMPARE(dedup.job().value("data_op").toObject().value("seed").toInt(), 1);
+    QCOMPARE(dedup.job().value("data_op").toObject().value("minhash_seed").toInt(), 1);
   }
 
   // The proposed output never overwrites: taken names are numbered.
@@ -293,7 +347,8 @@ class TestGuiData : public QObject {
     QCOMPARE(proposedOutput(in, QStringLiteral(".clean.jsonl")), tmp.filePath(QStringLiteral("q.clean.jsonl")));
     QFile(tmp.filePath(QStringLiteral("q.clean.jsonl"))).open(QIODevice::WriteOnly);
     QCOMPARE(proposedOutput(in, QStringLiteral(".clean.jsonl")), tmp.filePath(QStringLiteral("q-2.clean.jsonl")));
-    DataActionInput input{in, {}, {}};
+    DataActionInput input;
+    input.path = in;
     CleanDialog d(input);
     QCOMPARE(d.output(), tmp.filePath(QStringLiteral("q-2.clean.jsonl")));
     d.outputEdit()->setText(in);
@@ -472,71 +527,211 @@ class TestGuiData : public QObject {
     panel.setWorkspace(nullptr, nullptr);
   }
 
-  void actionsRegisterTheirLineage() {
+  // Clean, dedup and split started from the panel run as jobs of the workspace's runner, end succeeded, register
+  // their outputs as children of the input (the list re-read, the derived dataset selected, the lineage in the
+  // status line), and write byte for byte what the CLI command writes from the same input and settings.
+  void actionJobsEqualTheCli() {
     QTemporaryDir tmp;
-    // 40 rows, each written twice (exact duplicates), plus an empty row.
-    const QString path = tmp.filePath(QStringLiteral("dupes.jsonl"));
-    {
-      QFile f(path);
-      QVERIFY(f.open(QIODevice::WriteOnly));
-      for (int i = 0; i < 80; ++i)
-        f.write(QStringLiteral("{\"text\": \"sentence number %1 about distillation\"}\n").arg(i / 2).toUtf8());
-      f.write("{\"text\": \"   \"}\n");
-    }
+    const QString path = writeLabelledRows(tmp, QStringLiteral("dupes.jsonl"));
     const Workspace ws = Workspace::init(tmp.filePath(QStringLiteral("ws")));
+    JobRunner runner(ws.store());
     DataPanel panel(info());
-    panel.setWorkspace(&ws, nullptr);
+    QAbstractItemModelTester tester(panel.datasetList(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    panel.setWorkspace(&ws, &runner);
     QSignalSpy done(&panel, &DataPanel::actionFinished);
     QVERIFY(panel.importDataset(path));
     QVERIFY(waitFor(panel, done));
     const qint64 source = panel.selectedDatasetId();
+    QVERIFY(source != 0);
+    QCOMPARE(panel.actionInput().fields, (QStringList{QStringLiteral("label"), QStringLiteral("text")}));
 
+    // Clean: NFKC, near duplicates too, at least 12 characters.
+    CleanDialog clean(panel.actionInput());
+    setField(&clean, QStringLiteral("unicode"), QStringLiteral("nfkc"));
+    setField(&clean, QStringLiteral("near_dedup"), true);
+    setField(&clean, QStringLiteral("min_length"), 12);
     done.clear();
-    QVERIFY(panel.startDedup());
+    const qint64 cleanJob = panel.startJob(clean.job());
+    QVERIFY2(cleanJob != 0, qPrintable(panel.errorText()));
+    QVERIFY(panel.isBusy());
+    QVERIFY(panel.statusText().contains(QStringLiteral("job #%1").arg(cleanJob)));
     QVERIFY(waitFor(panel, done));
     QCOMPARE(done.first().at(0).toBool(), true);
-    const DatasetRow dedup = DatasetStore(ws.store()).get(panel.lastOutputId());
-    QCOMPARE(dedup.parentId, source);
-    QCOMPARE(dedup.settings.value("operation").toString(), QStringLiteral("dedup"));
-    const QJsonObject cli = cliJson(
-        {QStringLiteral("data"), QStringLiteral("dedup"), path, tmp.filePath(QStringLiteral("cli-dedup.jsonl"))});
-    QCOMPARE(dedup.rows, cli.value("kept").toInteger());
-    QVERIFY(dedup.path.startsWith(ws.root()));
-    QVERIFY(QFileInfo::exists(dedup.path));
-    const int row = panel.datasetList()->rowOfId(dedup.id);
-    QVERIFY2(panel.datasetList()->index(row, DatasetListModel::DerivedFrom).data().toString() ==
-                 QStringLiteral("#%1 dupes.jsonl (dedup)").arg(source),
-             qPrintable(panel.datasetList()->index(row, DatasetListModel::DerivedFrom).data().toString()));
+    QCOMPARE(JobStore(ws.store()).job(cleanJob).status, JobStatus::Succeeded);  // in the Jobs panel's queue
+    const DatasetRow cleaned = DatasetStore(ws.store()).get(panel.lastOutputId());
+    QCOMPARE(panel.selectedDatasetId(), cleaned.id);
+    QCOMPARE(cleaned.parentId, source);
+    QCOMPARE(QFileInfo(cleaned.path).absoluteFilePath(), QFileInfo(clean.output()).absoluteFilePath());
+    QCOMPARE(cleaned.settings.value("operation").toString(), QStringLiteral("clean"));
+    QCOMPARE(panel.statusText(), QStringLiteral("Clean finished (job #%1): #%2 dupes.clean.jsonl (%3 rows) ← #%4 "
+                                                "dupes.jsonl (%5 rows)")
+                                     .arg(cleanJob)
+                                     .arg(cleaned.id)
+                                     .arg(cleaned.rows)
+                                     .arg(source)
+                                     .arg(DatasetStore(ws.store()).get(source).rows));
+    const QString cliClean = tmp.filePath(QStringLiteral("cli-clean.jsonl"));
+    QCOMPARE(runCli({QStringLiteral("data"), QStringLiteral("clean"), path, cliClean, QStringLiteral("--unicode"),
+                     QStringLiteral("nfkc"), QStringLiteral("--near-dedup"), QStringLiteral("--min-chars"),
+                     QStringLiteral("12")})
+                 .code,
+             0);
+    QCOMPARE(readAll(cleaned.path), readAll(cliClean));
+    QCOMPARE(cleaned.rows, qint64(readAll(cliClean).count('\n')));
+    const int row = panel.datasetList()->rowOfId(cleaned.id);
+    QCOMPARE(panel.datasetList()->index(row, DatasetListModel::DerivedFrom).data().toString(),
+             QStringLiteral("#%1 dupes.jsonl (clean)").arg(source));
 
+    // Dedup with its defaults.
     panel.selectDataset(source);
+    DedupDialog dedup(panel.actionInput());
     done.clear();
-    QVERIFY(panel.startClean());
-    QVERIFY(waitFor(panel, done));
-    const DatasetRow clean = DatasetStore(ws.store()).get(panel.lastOutputId());
-    QCOMPARE(clean.parentId, source);
-    QCOMPARE(clean.rows, qint64(40));  // duplicates and the blank row removed
-    QCOMPARE(clean.stats.value("kept").toInteger(), qint64(40));
-
-    panel.selectDataset(source);
-    done.clear();
-    QVERIFY(panel.startSplit());
+    QVERIFY(panel.startJob(dedup.job()) != 0);
     QVERIFY(waitFor(panel, done));
     QCOMPARE(done.first().at(0).toBool(), true);
-    qint64 total = 0;
+    const DatasetRow deduped = DatasetStore(ws.store()).get(panel.lastOutputId());
+    QCOMPARE(deduped.parentId, source);
+    const QString cliDedup = tmp.filePath(QStringLiteral("cli-dedup.jsonl"));
+    QCOMPARE(runCli({QStringLiteral("data"), QStringLiteral("dedup"), path, cliDedup}).code, 0);
+    QCOMPARE(readAll(deduped.path), readAll(cliDedup));
+
+    // Split 0.6/0.2/0.2, seed 5, stratified by label.
+    panel.selectDataset(source);
+    SplitDialog split(panel.actionInput());
+    setField(&split, QStringLiteral("ratios.train"), 0.6);
+    setField(&split, QStringLiteral("ratios.validation"), 0.2);
+    setField(&split, QStringLiteral("ratios.test"), 0.2);
+    setField(&split, QStringLiteral("seed"), 5);
+    setField(&split, QStringLiteral("stratify"), QStringLiteral("label"));
+    done.clear();
+    const qint64 splitJob = panel.startJob(split.job());
+    QVERIFY(splitJob != 0);
+    QVERIFY(waitFor(panel, done));
+    QCOMPARE(done.first().at(0).toBool(), true);
+    const QString cliSplit = tmp.filePath(QStringLiteral("cli-split"));
+    QCOMPARE(runCli({QStringLiteral("data"), QStringLiteral("split"), path, cliSplit, QStringLiteral("--ratios"),
+                     QStringLiteral("0.6,0.2,0.2"), QStringLiteral("--seed"), QStringLiteral("5"),
+                     QStringLiteral("--stratify"), QStringLiteral("label")})
+                 .code,
+             0);
     int splits = 0;
+    qint64 total = 0;
     for (const DatasetRow& r : DatasetStore(ws.store()).list()) {
       if (r.settings.value("operation").toString() != QLatin1String("split")) continue;
       QCOMPARE(r.parentId, source);
-      QVERIFY(QFileInfo::exists(r.path));
+      const QString name = QFileInfo(r.path).fileName();
+      QCOMPARE(QFileInfo(r.path).absolutePath(), QFileInfo(split.output()).absoluteFilePath());
+      QCOMPARE(readAll(r.path), readAll(cliSplit + QLatin1Char('/') + name));
+      QVERIFY(panel.datasetList()->rowOfId(r.id) >= 0);  // in the re-read list
       total += r.rows;
       ++splits;
     }
     QCOMPARE(splits, 3);
-    QCOMPARE(total, qint64(81));  // every row lands in exactly one split (duplicates in the same one)
-    // Lineage walks back to the source.
-    const std::vector<DatasetRow> lineage = DatasetStore(ws.store()).lineage(clean.id);
+    QCOMPARE(total, qint64(kLabelledRows));  // every good row lands in one split
+    // The train split is selected and its lineage walks back to the source.
+    const DatasetRow train = DatasetStore(ws.store()).get(panel.selectedDatasetId());
+    QCOMPARE(QFileInfo(train.path).fileName(), QStringLiteral("train.jsonl"));
+    const std::vector<DatasetRow> lineage = DatasetStore(ws.store()).lineage(train.id);
     QCOMPARE(lineage.size(), size_t(2));
     QCOMPARE(lineage[1].id, source);
+    panel.setWorkspace(nullptr, nullptr);
+  }
+
+  // The panel's buttons open the dialog; accepting it queues the job.
+  void buttonOpensTheDialogAndQueuesTheJob() {
+    QTemporaryDir tmp;
+    const QString path = writeLabelledRows(tmp, QStringLiteral("rows.jsonl"));
+    const Workspace ws = Workspace::init(tmp.filePath(QStringLiteral("ws")));
+    JobRunner runner(ws.store());
+    DataPanel panel(info());
+    panel.setWorkspace(&ws, &runner);
+    QSignalSpy done(&panel, &DataPanel::actionFinished);
+    QVERIFY(panel.importDataset(path));
+    QVERIFY(waitFor(panel, done));
+    QString seen;
+    QTimer::singleShot(0, &panel, [&seen] {
+      auto* dialog = qobject_cast<DedupDialog*>(QApplication::activeModalWidget());
+      if (!dialog) return;
+      seen = dialog->windowTitle();
+      dialog->accept();
+    });
+    done.clear();
+    auto* button = panel.findChild<QPushButton*>(QStringLiteral("dedup"));
+    QVERIFY(button && button->isEnabled());
+    QTest::mouseClick(button, Qt::LeftButton);
+    QCOMPARE(seen, QStringLiteral("Deduplicate a dataset"));
+    QVERIFY(panel.currentJob() != 0);
+    QVERIFY(waitFor(panel, done));
+    QCOMPARE(done.first().at(0).toBool(), true);
+    QCOMPARE(DatasetStore(ws.store()).get(panel.lastOutputId()).settings.value("operation").toString(),
+             QStringLiteral("dedup"));
+    // The same actions are on the dataset list's context menu.
+    auto* table = panel.findChild<QTableView*>(QStringLiteral("datasets"));
+    QStringList actions;
+    for (QAction* a : table->actions()) actions.append(a->objectName());
+    QCOMPARE(actions, (QStringList{QStringLiteral("statsAction"), QStringLiteral("cleanAction"),
+                                   QStringLiteral("dedupAction"), QStringLiteral("splitAction"),
+                                   QStringLiteral("generateAction")}));
+    panel.setWorkspace(nullptr, nullptr);
+  }
+
+  // Cancel from the panel stops a running generate job (tiny-llama as the teacher): it ends cancelled, the panel
+  // says so, no output file appears and nothing is registered.
+  void cancelStopsAGenerateJob() {
+    QTemporaryDir tmp;
+    const QString path = tmp.filePath(QStringLiteral("prompts.jsonl"));
+    {
+      QFile f(path);
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      for (int i = 0; i < 200; ++i)
+        f.write(QStringLiteral("{\"question\": \"Tell me a long story about the number %1.\", \"answer\": \"x\"}\n")
+                    .arg(i)
+                    .toUtf8());
+    }
+    const QString teacher = QDir(fixture(QStringLiteral("tiny-llama"))).absolutePath();
+    const Workspace ws = Workspace::init(tmp.filePath(QStringLiteral("ws")));
+    ModelStore(ws.store()).addFolder(teacher, ModelRole::Teacher);
+    JobRunner runner(ws.store());
+    DataPanel panel(info());
+    panel.setWorkspace(&ws, &runner);
+    QSignalSpy done(&panel, &DataPanel::actionFinished);
+    QVERIFY(panel.importDataset(path));
+    QVERIFY(waitFor(panel, done));
+    const size_t datasets = DatasetStore(ws.store()).list().size();
+
+    GenerateDialog generate(panel.actionInput());
+    QCOMPARE(generate.teacher(), teacher);  // the workspace's model is offered first
+    setField(&generate, QStringLiteral("map.prompt"), QStringLiteral("question"));
+    setField(&generate, QStringLiteral("max_new_tokens"), 256);
+    setField(&generate, QStringLiteral("batch"), 1);
+    QCOMPARE(generate.validate(), QString());
+    done.clear();
+    const qint64 id = panel.startJob(generate.job());
+    QVERIFY2(id != 0, qPrintable(panel.errorText()));
+    QTRY_VERIFY_WITH_TIMEOUT(runner.snapshot(id).status == JobStatus::Running, 30000);
+    QVERIFY(panel.isBusy());
+    panel.cancel();
+    QVERIFY(waitFor(panel, done));
+    QCOMPARE(done.first().at(0).toBool(), false);
+    QCOMPARE(done.first().at(1).toString(), QString());
+    QCOMPARE(runner.snapshot(id).status, JobStatus::Cancelled);
+    QCOMPARE(JobStore(ws.store()).job(id).status, JobStatus::Cancelled);
+    QCOMPARE(panel.statusText(), QStringLiteral("Generate cancelled (job #%1); nothing half-written was kept.").arg(id));
+    QVERIFY(!QFileInfo::exists(generate.output()));
+    QCOMPARE(DatasetStore(ws.store()).list().size(), datasets);
+    QCOMPARE(panel.errorText(), QString());
+    panel.setWorkspace(nullptr, nullptr);
+  }
+
+  // Without a runner (no workspace) the actions say why instead of starting.
+  void actionsNeedARunner() {
+    QTemporaryDir tmp;
+    const Workspace ws = Workspace::init(tmp.filePath(QStringLiteral("ws")));
+    DataPanel panel(info());
+    panel.setWorkspace(&ws, nullptr);
+    QCOMPARE(panel.startJob(QJsonObject{{QStringLiteral("kind"), QStringLiteral("data")}}), qint64(0));
+    QCOMPARE(panel.errorText(), QStringLiteral("Open a workspace first: the actions run as jobs of its queue."));
+    QVERIFY(!panel.findChild<QPushButton*>(QStringLiteral("clean"))->isEnabled());
     panel.setWorkspace(nullptr, nullptr);
   }
 

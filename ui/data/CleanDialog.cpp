@@ -5,6 +5,7 @@
 #include "data/TextClean.h"
 #include "jobs/FormFields.h"
 
+#include <QtCore/QJsonArray>
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QFormLayout>
@@ -21,13 +22,11 @@ CleanDialog::CleanDialog(const DataActionInput& in, QWidget* parent)
                             {QStringLiteral("none"), QStringLiteral("nfc"), QStringLiteral("nfkc")},
                             tr("Rewrite text fields to this normal form. NFC composes accents (safe, usual); NFKC "
                                "also folds compatibility forms (full-width letters, ligatures); none keeps the text."));
-  stripControl_ = addCheckField(f, QStringLiteral("strip_control"), tr("Remove &control characters"),
-                                tr("Delete control characters (C0, DEL, C1) from text fields; newlines and tabs are "
-                                   "kept. Usually on."));
-  stripControl_->setChecked(true);
-  dropEmpty_ = addCheckField(f, QStringLiteral("drop_empty"), tr("Drop &empty rows"),
-                             tr("Drop rows whose text is empty or whitespace only. Usually on."));
-  dropEmpty_->setChecked(true);
+  keepControl_ = addCheckField(f, QStringLiteral("keep_control"), tr("Keep &control characters"),
+                               tr("Off (usual): control characters (C0, DEL, C1) are deleted from text fields, "
+                                  "newlines and tabs kept. On: text is left as it is."));
+  keepEmpty_ = addCheckField(f, QStringLiteral("keep_empty"), tr("Keep &empty rows"),
+                             tr("Off (usual): rows whose text is empty or whitespace only are dropped."));
   lengthUnit_ = addChoiceField(f, QStringLiteral("length_unit"), tr("&Length in:"), {}, 
                                tr("Whether the length limits count characters (code points) or tokens of the chosen "
                                   "tokenizer."));
@@ -113,14 +112,16 @@ QJsonObject CleanDialog::job() const {
   QJsonObject op = j.value(QStringLiteral("data_op")).toObject();
   const bool tokens = lengthUnit_->currentData().toString() == QLatin1String("tokens");
   op.insert(QStringLiteral("unicode"), unicode_->currentText());
-  op.insert(QStringLiteral("strip_control"), stripControl_->isChecked());
-  op.insert(QStringLiteral("drop_empty"), dropEmpty_->isChecked());
+  op.insert(QStringLiteral("keep_control"), keepControl_->isChecked());
+  op.insert(QStringLiteral("keep_empty"), keepEmpty_->isChecked());
   op.insert(QStringLiteral("min_chars"), tokens ? 0 : minLength_->value());
   op.insert(QStringLiteral("max_chars"), tokens ? 0 : maxLength_->value());
   op.insert(QStringLiteral("min_tokens"), tokens ? minLength_->value() : 0);
   op.insert(QStringLiteral("max_tokens"), tokens ? maxLength_->value() : 0);
   op.insert(QStringLiteral("tokenizer"), tokens ? tokenizer_->currentData().toString() : QString());
-  op.insert(QStringLiteral("scripts"), scripts_->text().trimmed());
+  QJsonArray scripts;
+  for (const QString& name : splitList(scripts_->text())) scripts.append(name);
+  op.insert(QStringLiteral("scripts"), scripts);
   op.insert(QStringLiteral("min_script_share"), minScriptShare_->value());
   op.insert(QStringLiteral("exact_dedup"), exact_->isChecked());
   op.insert(QStringLiteral("near_dedup"), near_->isChecked());

@@ -24,8 +24,8 @@ class CleanDialog : public DataActionDialog {
   void updateEnabled();
 
   QComboBox* unicode_;
-  QCheckBox* stripControl_;
-  QCheckBox* dropEmpty_;
+  QCheckBox* keepControl_;
+  QCheckBox* keepEmpty_;
   QComboBox* lengthUnit_;
   QSpinBox* minLength_;
   QSpinBox* maxLength_;

@@ -1,5 +1,8 @@
 #include "data/DataActionDialog.h"
 
+#include "jobs/FormFields.h"
+
+#include <QtCore/QDateTime>
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
 #include <QtCore/QSettings>
@@ -28,9 +31,21 @@ QString proposedOutput(const QString& source, const QString& suffix) {
   return path;
 }
 
+QString proposedJobFolder(const QString& runsDir, const QString& op, const QString& source) {
+  const QFileInfo info(source);
+  const QDir dir(runsDir.isEmpty() ? info.absoluteDir().filePath(QStringLiteral("runs")) : runsDir);
+  const QString stem = QStringLiteral("data-%1-%2-%3")
+                           .arg(op, info.completeBaseName(),
+                                QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss")));
+  QString path = dir.filePath(stem);
+  for (int n = 2; QFileInfo::exists(path); ++n) path = dir.filePath(QStringLiteral("%1-%2").arg(stem).arg(n));
+  return path;
+}
+
 DataActionDialog::DataActionDialog(const QString& op, const QString& title, const QString& suffix, bool outputFolder,
                                    const DataActionInput& input, QWidget* parent)
-    : QDialog(parent), op_(op), input_(input), form_(new QFormLayout), output_(new QLineEdit(this)),
+    : QDialog(parent), op_(op), input_(input), jobFolder_(proposedJobFolder(input.runsDir, op, input.path)),
+      form_(new QFormLayout), output_(new QLineEdit(this)), format_(nullptr), onBadRow_(nullptr),
       message_(new QLabel(this)) {
   setObjectName(op + QStringLiteral("Dialog"));
   setWindowTitle(title);
@@ -67,6 +82,19 @@ DataActionDialog::DataActionDialog(const QString& op, const QString& title, cons
   message_->setStyleSheet(QStringLiteral("color: #b00020"));
   message_->hide();
 
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(source);
+  layout->addLayout(form_);  // from here on the form's rows have this dialog as their parent
+  format_ = addChoiceField(form_, QStringLiteral("format"), tr("Input &format:"),
+                           {QStringLiteral("auto"), QStringLiteral("jsonl"), QStringLiteral("json"), QStringLiteral("csv"),
+                            QStringLiteral("tsv"), QStringLiteral("text"), QStringLiteral("text_files")},
+                           tr("How the input is read; auto decides by the file's extension (.jsonl, .json, .csv, "
+                              ".tsv, .txt, a folder of text files). Usually auto."));
+  onBadRow_ = addChoiceField(form_, QStringLiteral("on_bad_row"), tr("&Bad rows:"),
+                             {QStringLiteral("skip"), QStringLiteral("fail")},
+                             tr("An unreadable row is skipped and counted (skip, usual) or stops the job with its "
+                                "line (fail)."));
+
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
   buttons->button(QDialogButtonBox::Ok)->setText(tr("&Run as job"));
   buttons->button(QDialogButtonBox::Ok)->setToolTip(tr("Queue the action on the workspace's job runner; it shows "
@@ -74,9 +102,6 @@ DataActionDialog::DataActionDialog(const QString& op, const QString& title, cons
   connect(buttons, &QDialogButtonBox::accepted, this, &DataActionDialog::accept);
   connect(buttons, &QDialogButtonBox::rejected, this, &DataActionDialog::reject);
 
-  auto* layout = new QVBoxLayout(this);
-  layout->addWidget(source);
-  layout->addLayout(form_);
   layout->addWidget(message_);
   layout->addWidget(buttons);
 }
@@ -119,8 +144,12 @@ void DataActionDialog::accept() {
 QJsonObject DataActionDialog::baseJob() const {
   return {{QStringLiteral("kind"), QStringLiteral("data")},
           {QStringLiteral("name"), QStringLiteral("%1 %2").arg(op_, QFileInfo(input_.path).fileName())},
-          {QStringLiteral("output"), output()},
-          {QStringLiteral("data_op"), QJsonObject{{QStringLiteral("op"), op_}, {QStringLiteral("input"), input_.path}}}};
+          {QStringLiteral("output"), jobFolder_},
+          {QStringLiteral("data_op"), QJsonObject{{QStringLiteral("op"), op_},
+                                                  {QStringLiteral("input"), input_.path},
+                                                  {QStringLiteral("output"), output()},
+                                                  {QStringLiteral("format"), format_->currentText()},
+                                                  {QStringLiteral("on_bad_row"), onBadRow_->currentText()}}}};
 }
 
 // The fields the subclass made (not the output: it is proposed from each input anew).

@@ -13,6 +13,7 @@
 #include <QtCore/QStringList>
 #include <QtWidgets/QDialog>
 
+class QComboBox;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
@@ -25,18 +26,22 @@ struct DataActionInput {
   QStringList fields;                    // its columns (the preview's), offered for field settings
   QList<QPair<QString, QString>> models; // the workspace's models: name, folder (teachers, tokenizers)
   QStringList devices{QStringLiteral("cpu")};  // where a job may run
+  QString runsDir;                       // where job folders go (the workspace's runs/); empty: next to the input
 };
 
 class DataActionDialog : public QDialog {
   Q_OBJECT
  public:
-  // The job for the current values: {"kind": "data", "name", "device", "output", "data_op": {"op", "input", ...}}.
+  // The job for the current values (core/train/JobSpec.h, kind data): {"kind": "data", "name", "output": the job's
+  // folder (state.json), "data_op": {"op", "input", "output": the file written (split: folder), "format",
+  // "on_bad_row", the op's settings}}.
   virtual QJsonObject job() const = 0;
   // Empty when the values can run, else what is wrong, naming the field (and *field set to its widget).
   QString validate(QWidget** field = nullptr) const;
   QString message() const;         // the inline message shown (empty: none)
   QString op() const { return op_; }
   QString output() const;          // the output path (file, or folder for split)
+  QString jobFolder() const { return jobFolder_; }  // the job's own folder (state.json, its lock)
   QLineEdit* outputEdit() const { return output_; }
   // Validates; invalid values keep the dialog open with the message shown and the field focused.
   void accept() override;
@@ -63,13 +68,18 @@ class DataActionDialog : public QDialog {
 
   QString op_;
   DataActionInput input_;
+  QString jobFolder_;
   QFormLayout* form_;
   QLineEdit* output_;
+  QComboBox* format_;
+  QComboBox* onBadRow_;
   QLabel* message_;
 };
 
 // <folder of source>/<source name without extension><suffix>, numbered (-2, -3...) when taken so nothing is
 // overwritten.
 QString proposedOutput(const QString& source, const QString& suffix);
+// <runsDir>/data-<op>-<source name>-<UTC time>, numbered when taken (runsDir empty: <folder of source>/runs).
+QString proposedJobFolder(const QString& runsDir, const QString& op, const QString& source);
 
 }  // namespace distillery::ui

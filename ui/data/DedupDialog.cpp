@@ -27,7 +27,7 @@ DedupDialog::DedupDialog(const DataActionInput& in, QWidget* parent)
   shingle_ = addIntField(f, QStringLiteral("shingle"), tr("S&hingle:"), 1, 1000,
                          tr("Characters per shingle (any script, CJK included). Typical 3–9 (default 5)."));
   shingle_->setValue(5);
-  seed_ = addIntField(f, QStringLiteral("seed"), tr("MinHash s&eed:"), 0, 1 << 30,
+  seed_ = addIntField(f, QStringLiteral("minhash_seed"), tr("MinHash s&eed:"), 0, 1 << 30,
                       tr("Seed of the MinHash permutations; the same seed gives the same result. Default 1."));
   seed_->setValue(1);
   casefold_ = addCheckField(f, QStringLiteral("casefold"), tr("Compare case-&folded"),
@@ -50,7 +50,7 @@ QJsonObject DedupDialog::job() const {
   op.insert(QStringLiteral("threshold"), threshold_->value());
   op.insert(QStringLiteral("num_perm"), numPerm_->value());
   op.insert(QStringLiteral("shingle"), shingle_->value());
-  op.insert(QStringLiteral("seed"), seed_->value());
+  op.insert(QStringLiteral("minhash_seed"), seed_->value());
   op.insert(QStringLiteral("casefold"), casefold_->isChecked());
   j.insert(QStringLiteral("data_op"), op);
   return j;

@@ -46,10 +46,15 @@ GenerateDialog::GenerateDialog(const DataActionInput& in, QWidget* parent)
   penalty_->setValue(1.2);
   seed_ = addIntField(f, QStringLiteral("seed"), tr("S&eed:"), 0, 1 << 30,
                       tr("Sampler seed: the same seed, teacher and prompts give the same answers. Default 0."));
-  promptField_ = addDatasetFieldChoice(f, QStringLiteral("prompt_field"), tr("&Prompt field:"), in.fields,
+  promptField_ = addDatasetFieldChoice(f, QStringLiteral("map.prompt"), tr("&Prompt field:"), in.fields,
                                        tr("the prompt by the row's schema"),
                                        tr("The column that holds the prompt; empty: the prompt by the row's schema "
                                           "(prompt, instruction, the user turns of messages...)."));
+  answerField_ = addDatasetFieldChoice(f, QStringLiteral("map.completion"), tr("Reference &answer field:"),
+                                       in.fields, tr("none"),
+                                       tr("With a prompt field: the column with a reference answer, if the dataset "
+                                          "has one (it is replaced by the teacher's). Empty: the rows hold prompts "
+                                          "only."));
   batch_ = addIntField(f, QStringLiteral("batch"), tr("&Batch:"), 1, 4096,
                        tr("Prompts answered together (one KV cache, left padding). Typical 4–32 on a GPU, 1–8 on the "
                           "CPU (default 8)."));
@@ -58,6 +63,9 @@ GenerateDialog::GenerateDialog(const DataActionInput& in, QWidget* parent)
                        tr("Answer only the first N prompts (0: all). Useful for a quick look before the full run."));
   device_ = addChoiceField(f, QStringLiteral("device"), tr("&Device:"), in.devices,
                            tr("Where the teacher runs: cpu, or cuda:N for a GPU the runtime reports."));
+  dtype_ = addChoiceField(f, QStringLiteral("dtype"), tr("Teacher d&type:"), {QStringLiteral("f32"), QStringLiteral("bf16")},
+                          tr("The teacher's weights in float32 (f32, exact, usual on the CPU) or bfloat16 (bf16, half "
+                             "the memory, for a GPU)."));
   connect(greedy_, &QCheckBox::toggled, this, [this] { updateEnabled(); });
   connect(teacher_, &QComboBox::activated, this, [this](int index) {
     if (index != folderItem_) return;
@@ -122,7 +130,15 @@ QJsonObject GenerateDialog::job() const {
   op.insert(QStringLiteral("max_new_tokens"), maxNew_->value());
   op.insert(QStringLiteral("repetition_penalty"), penalty_->value());
   op.insert(QStringLiteral("seed"), seed_->value());
-  op.insert(QStringLiteral("prompt_field"), chosenField(promptField_));
+  // The schema prompt_completion needs both fields; a prompts-only dataset maps its prompt column to both, as
+  // only what comes before the last assistant turn is the prompt (data/DataSchema.h promptMessages) and the
+  // teacher's answer replaces the rest.
+  if (const QString prompt = chosenField(promptField_); !prompt.isEmpty()) {
+    const QString answer = chosenField(answerField_);
+    op.insert(QStringLiteral("map"), QJsonObject{{QStringLiteral("prompt"), prompt},
+                                                 {QStringLiteral("completion"), answer.isEmpty() ? prompt : answer}});
+  }
+  op.insert(QStringLiteral("dtype"), dtype_->currentText());
   op.insert(QStringLiteral("batch"), batch_->value());
   op.insert(QStringLiteral("limit"), limit_->value());
   j.insert(QStringLiteral("data_op"), op);

@@ -35,9 +35,11 @@ class GenerateDialog : public DataActionDialog {
   QDoubleSpinBox* penalty_;
   QSpinBox* seed_;
   QComboBox* promptField_;
+  QComboBox* answerField_;
   QSpinBox* batch_;
   QSpinBox* limit_;
   QComboBox* device_;
+  QComboBox* dtype_;
   int folderItem_ = -1;  // the "Folder…" entry
 };
 
