@@ -1,6 +1,8 @@
 // The Data panel offscreen: the lazy preview model (chunks, exact rows and values, a 10k-row file not read at
 // once, CSV columns), import registering a row, statistics in the worker equal to `distillery-cli data stats`,
-// cancel, clean/dedup/split registered with their parent (and dedup equal to `data dedup`), and bad files.
+// cancel, bad files; the action dialogs (each one's job JSON for given values, inline messages naming the bad
+// field, remembered settings); clean, dedup and split run as jobs from the panel with outputs byte-equal to the
+// CLI's and their lineage registered; a generate job (tiny-llama teacher) cancelled from the panel.
 #include "../common/Fixtures.h"
 #include "../common/TestUtil.h"
 #include "data/CleanDialog.h"
@@ -676,7 +678,7 @@ class TestGuiData : public QObject {
   }
 
   // Cancel from the panel stops a running generate job (tiny-llama as the teacher): it ends cancelled, the panel
-  // says so, no output file appears and nothing is registered.
+  // says so, the output file never appears (its partial file stays for a resume) and nothing is registered.
   void cancelStopsAGenerateJob() {
     QTemporaryDir tmp;
     const QString path = tmp.filePath(QStringLiteral("prompts.jsonl"));
@@ -708,16 +710,24 @@ class TestGuiData : public QObject {
     done.clear();
     const qint64 id = panel.startJob(generate.job());
     QVERIFY2(id != 0, qPrintable(panel.errorText()));
-    QTRY_VERIFY_WITH_TIMEOUT(runner.snapshot(id).status == JobStatus::Running, 30000);
+    // Part-way: the first answers are written to OUT.partial, most prompts are still waiting.
+    QTRY_VERIFY_WITH_TIMEOUT(runner.snapshot(id).step >= 1, 60000);
     QVERIFY(panel.isBusy());
+    QVERIFY2(panel.statusText().contains(QStringLiteral("job #%1 running").arg(id)), qPrintable(panel.statusText()));
     panel.cancel();
     QVERIFY(waitFor(panel, done));
     QCOMPARE(done.first().at(0).toBool(), false);
     QCOMPARE(done.first().at(1).toString(), QString());
     QCOMPARE(runner.snapshot(id).status, JobStatus::Cancelled);
     QCOMPARE(JobStore(ws.store()).job(id).status, JobStatus::Cancelled);
-    QCOMPARE(panel.statusText(), QStringLiteral("Generate cancelled (job #%1); nothing half-written was kept.").arg(id));
-    QVERIFY(!QFileInfo::exists(generate.output()));
+    QVERIFY(runner.snapshot(id).step < 200);
+    QVERIFY(!QFileInfo::exists(generate.output()));  // never a half-written OUT ...
+    const QString partial = generate.output() + QStringLiteral(".partial");
+    QVERIFY(QFileInfo::exists(partial));  // ... the answers so far are kept for a resume
+    QCOMPARE(panel.statusText(), QStringLiteral("Generate cancelled (job #%1); the answers so far are kept in %2: "
+                                                "generate into the same file to resume.")
+                                     .arg(id)
+                                     .arg(QDir::toNativeSeparators(partial)));
     QCOMPARE(DatasetStore(ws.store()).list().size(), datasets);
     QCOMPARE(panel.errorText(), QString());
     panel.setWorkspace(nullptr, nullptr);

@@ -169,7 +169,7 @@ DataPanel::DataPanel(const PanelInfo& info, QWidget* parent)
   binsLabel->setBuddy(bins_);
   auto* tools = new QHBoxLayout;
   for (QWidget* w : std::initializer_list<QWidget*>{import_, stats_, tokLabel, tokenizer_, binsLabel, bins_, clean_,
-                                                    dedup_, split_, generate_, cancel_})
+                                                    dedup_, split_, generate_})
     tools->addWidget(w);
   // The same actions on the dataset list's context menu (and its keyboard menu key).
   table_->setContextMenuPolicy(Qt::ActionsContextMenu);
@@ -205,6 +205,7 @@ DataPanel::DataPanel(const PanelInfo& info, QWidget* parent)
   auto* statusRow = new QHBoxLayout;
   statusRow->addWidget(progress_, 1);
   statusRow->addWidget(status_, 2);
+  statusRow->addWidget(cancel_);
   layout->addLayout(statusRow);
   layout->addWidget(error_);
   layout->addWidget(split, 1);
@@ -607,7 +608,16 @@ void DataPanel::jobStatusChanged(qint64 id, const QString& name) {
                                    .arg(opTitle(op))
                                    .arg(id));
   } else if (status == JobStatus::Cancelled || status == JobStatus::Interrupted) {
-    status_->setText(tr("%1 cancelled (job #%2); nothing half-written was kept.").arg(opTitle(op)).arg(id));
+    // Generate keeps its answers so far in OUT.partial; the same output (proposed again, as OUT does not exist)
+    // resumes from them.
+    const QString output = jobJson_.value(QStringLiteral("data_op")).toObject().value(QStringLiteral("output")).toString();
+    status_->setText(op == QLatin1String("generate") && QFileInfo::exists(output + QStringLiteral(".partial"))
+                         ? tr("%1 cancelled (job #%2); the answers so far are kept in %3: generate into the same "
+                              "file to resume.")
+                               .arg(opTitle(op))
+                               .arg(id)
+                               .arg(QDir::toNativeSeparators(output + QStringLiteral(".partial")))
+                         : tr("%1 cancelled (job #%2); nothing half-written was kept.").arg(opTitle(op)).arg(id));
   } else {
     error = s.error.isEmpty() ? tr("job #%1 failed").arg(id) : s.error;
     status_->setText(tr("%1 failed (job #%2).").arg(opTitle(op)).arg(id));
