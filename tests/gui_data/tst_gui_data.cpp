@@ -136,6 +136,26 @@ bool waitFor(DataPanel& panel, QSignalSpy& spy, int ms = 60000) {
   return !panel.isBusy();
 }
 
+// A fresh workspace (with teacher registered when given), its job runner and a Data panel on both.
+struct PanelOnRunner {
+  explicit PanelOnRunner(const QString& dir, const QString& teacher = {}) : ws(Workspace::init(dir)) {
+    if (!teacher.isEmpty()) ModelStore(ws.store()).addFolder(teacher, ModelRole::Teacher);
+    runner = std::make_unique<JobRunner>(ws.store());
+    panel.setWorkspace(&ws, runner.get());
+  }
+  ~PanelOnRunner() { panel.setWorkspace(nullptr, nullptr); }
+  // Imports path (which becomes the selected dataset); true when it was registered.
+  bool import(const QString& path) {
+    done.clear();
+    return panel.importDataset(path) && waitFor(panel, done) && done.first().at(0).toBool();
+  }
+
+  const Workspace ws;
+  std::unique_ptr<JobRunner> runner;
+  DataPanel panel{info()};
+  QSignalSpy done{&panel, &DataPanel::actionFinished};
+};
+
 }  // namespace
 
 class TestGuiData : public QObject {
@@ -535,14 +555,12 @@ class TestGuiData : public QObject {
   void actionJobsEqualTheCli() {
     QTemporaryDir tmp;
     const QString path = writeLabelledRows(tmp, QStringLiteral("dupes.jsonl"));
-    const Workspace ws = Workspace::init(tmp.filePath(QStringLiteral("ws")));
-    JobRunner runner(ws.store());
-    DataPanel panel(info());
+    PanelOnRunner on(tmp.filePath(QStringLiteral("ws")));
+    DataPanel& panel = on.panel;
+    QSignalSpy& done = on.done;
+    const Workspace& ws = on.ws;
     QAbstractItemModelTester tester(panel.datasetList(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-    panel.setWorkspace(&ws, &runner);
-    QSignalSpy done(&panel, &DataPanel::actionFinished);
-    QVERIFY(panel.importDataset(path));
-    QVERIFY(waitFor(panel, done));
+    QVERIFY(on.import(path));
     const qint64 source = panel.selectedDatasetId();
     QVERIFY(source != 0);
     QCOMPARE(panel.actionInput().fields, (QStringList{QStringLiteral("label"), QStringLiteral("text")}));
@@ -636,20 +654,15 @@ class TestGuiData : public QObject {
     const std::vector<DatasetRow> lineage = DatasetStore(ws.store()).lineage(train.id);
     QCOMPARE(lineage.size(), size_t(2));
     QCOMPARE(lineage[1].id, source);
-    panel.setWorkspace(nullptr, nullptr);
   }
 
   // The panel's buttons open the dialog; accepting it queues the job.
   void buttonOpensTheDialogAndQueuesTheJob() {
     QTemporaryDir tmp;
-    const QString path = writeLabelledRows(tmp, QStringLiteral("rows.jsonl"));
-    const Workspace ws = Workspace::init(tmp.filePath(QStringLiteral("ws")));
-    JobRunner runner(ws.store());
-    DataPanel panel(info());
-    panel.setWorkspace(&ws, &runner);
-    QSignalSpy done(&panel, &DataPanel::actionFinished);
-    QVERIFY(panel.importDataset(path));
-    QVERIFY(waitFor(panel, done));
+    PanelOnRunner on(tmp.filePath(QStringLiteral("ws")));
+    DataPanel& panel = on.panel;
+    QSignalSpy& done = on.done;
+    QVERIFY(on.import(writeLabelledRows(tmp, QStringLiteral("rows.jsonl"))));
     QString seen;
     QTimer::singleShot(0, &panel, [&seen] {
       auto* dialog = qobject_cast<DedupDialog*>(QApplication::activeModalWidget());
@@ -665,7 +678,7 @@ class TestGuiData : public QObject {
     QVERIFY(panel.currentJob() != 0);
     QVERIFY(waitFor(panel, done));
     QCOMPARE(done.first().at(0).toBool(), true);
-    QCOMPARE(DatasetStore(ws.store()).get(panel.lastOutputId()).settings.value("operation").toString(),
+    QCOMPARE(DatasetStore(on.ws.store()).get(panel.lastOutputId()).settings.value("operation").toString(),
              QStringLiteral("dedup"));
     // The same actions are on the dataset list's context menu.
     auto* table = panel.findChild<QTableView*>(QStringLiteral("datasets"));
@@ -674,7 +687,6 @@ class TestGuiData : public QObject {
     QCOMPARE(actions, (QStringList{QStringLiteral("statsAction"), QStringLiteral("cleanAction"),
                                    QStringLiteral("dedupAction"), QStringLiteral("splitAction"),
                                    QStringLiteral("generateAction")}));
-    panel.setWorkspace(nullptr, nullptr);
   }
 
   // Cancel from the panel stops a running generate job (tiny-llama as the teacher): it ends cancelled, the panel
@@ -691,14 +703,12 @@ class TestGuiData : public QObject {
                     .toUtf8());
     }
     const QString teacher = QDir(fixture(QStringLiteral("tiny-llama"))).absolutePath();
-    const Workspace ws = Workspace::init(tmp.filePath(QStringLiteral("ws")));
-    ModelStore(ws.store()).addFolder(teacher, ModelRole::Teacher);
-    JobRunner runner(ws.store());
-    DataPanel panel(info());
-    panel.setWorkspace(&ws, &runner);
-    QSignalSpy done(&panel, &DataPanel::actionFinished);
-    QVERIFY(panel.importDataset(path));
-    QVERIFY(waitFor(panel, done));
+    PanelOnRunner on(tmp.filePath(QStringLiteral("ws")), teacher);
+    DataPanel& panel = on.panel;
+    QSignalSpy& done = on.done;
+    const Workspace& ws = on.ws;
+    JobRunner& runner = *on.runner;
+    QVERIFY(on.import(path));
     const size_t datasets = DatasetStore(ws.store()).list().size();
 
     GenerateDialog generate(panel.actionInput());
@@ -730,7 +740,6 @@ class TestGuiData : public QObject {
                                      .arg(QDir::toNativeSeparators(partial)));
     QCOMPARE(DatasetStore(ws.store()).list().size(), datasets);
     QCOMPARE(panel.errorText(), QString());
-    panel.setWorkspace(nullptr, nullptr);
   }
 
   // Without a runner (no workspace) the actions say why instead of starting.
