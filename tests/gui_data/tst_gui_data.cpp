@@ -174,37 +174,38 @@ class TestGuiData : public QObject {
     QTest::addColumn<QVariantMap>("values");
     QTest::addColumn<QJsonObject>("expected");
     QTest::newRow("clean defaults") << "clean" << QVariantMap{} << parseJson(R"({
-        "kind": "data", "name": "clean rows.jsonl", "output": "$JOB",
+        "kind": "data", "name": "clean rows.jsonl", "output": "$JOB", "device": "cpu",
         "data_op": {"op": "clean", "input": "$IN", "output": "$OUT", "format": "auto", "on_bad_row": "skip",
-                    "unicode": "none", "keep_control": false, "keep_empty": false,
-                    "min_chars": 0, "max_chars": 0, "min_tokens": 0, "max_tokens": 0, "tokenizer": "",
-                    "scripts": [], "min_script_share": 0.5, "exact_dedup": true, "near_dedup": false,
-                    "threshold": 0.9, "casefold": false, "field": ""}})");
+                    "threshold": 0.9, "num_perm": 128, "shingle": 5, "minhash_seed": 1, "casefold": false,
+                    "exact_dedup": true, "near_dedup": false, "min_chars": 0, "max_chars": 0, "min_tokens": 0,
+                    "max_tokens": 0, "keep_empty": false, "unicode": "none", "keep_control": false, "scripts": [],
+                    "min_script_share": 0.5, "max_lines": 20}})");
     QTest::newRow("clean tokens, scripts, near") << "clean"
         << QVariantMap{{"unicode", "nfkc"}, {"keep_control", true}, {"length_unit", "tokens"},
                        {"min_length", 4}, {"max_length", 512}, {"tokenizer", "$TEACHER"}, {"scripts", "han, latin"},
                        {"min_script_share", 0.75}, {"near_dedup", true}, {"threshold", 0.85}, {"casefold", true},
                        {"field", "question"}, {"format", "jsonl"}, {"on_bad_row", "fail"}}
         << parseJson(R"({
-        "kind": "data", "name": "clean rows.jsonl", "output": "$JOB",
+        "kind": "data", "name": "clean rows.jsonl", "output": "$JOB", "device": "cpu",
         "data_op": {"op": "clean", "input": "$IN", "output": "$OUT", "format": "jsonl", "on_bad_row": "fail",
-                    "unicode": "nfkc", "keep_control": true, "keep_empty": false,
-                    "min_chars": 0, "max_chars": 0, "min_tokens": 4, "max_tokens": 512, "tokenizer": "$TEACHER",
-                    "scripts": ["han", "latin"], "min_script_share": 0.75, "exact_dedup": true, "near_dedup": true,
-                    "threshold": 0.85, "casefold": true, "field": "question"}})");
+                    "field": "question", "threshold": 0.85, "num_perm": 128, "shingle": 5, "minhash_seed": 1,
+                    "casefold": true, "exact_dedup": true, "near_dedup": true, "min_chars": 0, "max_chars": 0,
+                    "min_tokens": 4, "max_tokens": 512, "tokenizer": "$TEACHER", "keep_empty": false,
+                    "unicode": "nfkc", "keep_control": true, "scripts": ["han", "latin"], "min_script_share": 0.75,
+                    "max_lines": 20}})");
     QTest::newRow("clean chars") << "clean"
         << QVariantMap{{"min_length", 10}, {"max_length", 2000}, {"keep_empty", true}, {"exact_dedup", false}}
         << parseJson(R"({
-        "kind": "data", "name": "clean rows.jsonl", "output": "$JOB",
+        "kind": "data", "name": "clean rows.jsonl", "output": "$JOB", "device": "cpu",
         "data_op": {"op": "clean", "input": "$IN", "output": "$OUT", "format": "auto", "on_bad_row": "skip",
-                    "unicode": "none", "keep_control": false, "keep_empty": true,
-                    "min_chars": 10, "max_chars": 2000, "min_tokens": 0, "max_tokens": 0, "tokenizer": "",
-                    "scripts": [], "min_script_share": 0.5, "exact_dedup": false, "near_dedup": false,
-                    "threshold": 0.9, "casefold": false, "field": ""}})");
+                    "threshold": 0.9, "num_perm": 128, "shingle": 5, "minhash_seed": 1, "casefold": false,
+                    "exact_dedup": false, "near_dedup": false, "min_chars": 10, "max_chars": 2000, "min_tokens": 0,
+                    "max_tokens": 0, "keep_empty": true, "unicode": "none", "keep_control": false, "scripts": [],
+                    "min_script_share": 0.5, "max_lines": 20}})");
     QTest::newRow("dedup") << "dedup"
         << QVariantMap{{"field", "answer"}, {"threshold", 0.8}, {"num_perm", 64}, {"shingle", 3}, {"minhash_seed", 7}}
         << parseJson(R"({
-        "kind": "data", "name": "dedup rows.jsonl", "output": "$JOB",
+        "kind": "data", "name": "dedup rows.jsonl", "output": "$JOB", "device": "cpu",
         "data_op": {"op": "dedup", "input": "$IN", "output": "$OUT", "format": "auto", "on_bad_row": "skip",
                     "field": "answer", "threshold": 0.8, "num_perm": 64, "shingle": 3, "minhash_seed": 7,
                     "casefold": false}})");
@@ -212,27 +213,29 @@ class TestGuiData : public QObject {
         << QVariantMap{{"ratios.train", 0.7}, {"ratios.validation", 0.2}, {"ratios.test", 0.1}, {"seed", 3},
                        {"stratify", "label"}}
         << parseJson(R"({
-        "kind": "data", "name": "split rows.jsonl", "output": "$JOB",
+        "kind": "data", "name": "split rows.jsonl", "output": "$JOB", "device": "cpu",
         "data_op": {"op": "split", "input": "$IN", "output": "$OUT", "format": "auto", "on_bad_row": "skip",
-                    "ratios": [0.7, 0.2, 0.1], "seed": 3, "stratify": "label", "threshold": 0.9, "field": ""}})");
+                    "threshold": 0.9, "num_perm": 128, "shingle": 5, "minhash_seed": 1, "casefold": false,
+                    "ratios": [0.7, 0.2, 0.1], "seed": 3, "stratify": "label"}})");
     QTest::newRow("generate prompts only") << "generate"
         << QVariantMap{{"temperature", 0.5}, {"top_p", 0.95}, {"max_new_tokens", 16}, {"repetition_penalty", 1.1},
                        {"map.prompt", "question"}, {"batch", 2}, {"limit", 3}}
         << parseJson(R"({
         "kind": "data", "name": "generate rows.jsonl", "output": "$JOB", "teacher": "$TEACHER", "device": "cpu",
         "data_op": {"op": "generate", "input": "$IN", "output": "$OUT", "format": "auto", "on_bad_row": "skip",
-                    "greedy": false, "temperature": 0.5, "top_p": 0.95, "top_k": 0, "max_new_tokens": 16,
-                    "repetition_penalty": 1.1, "seed": 0, "map": {"prompt": "question", "completion": "question"},
-                    "batch": 2, "limit": 3, "dtype": "f32"}})");
+                    "map": {"prompt": "question", "completion": "question"}, "batch": 2, "limit": 3,
+                    "max_prompt_tokens": 4096, "max_new_tokens": 16, "greedy": false, "temperature": 0.5,
+                    "top_p": 0.95, "top_k": 0, "repetition_penalty": 1.1, "seed": 0, "dtype": "f32"}})");
+    // Greedy puts the repetition penalty to 1, as the CLI's --greedy does.
     QTest::newRow("generate greedy with answers") << "generate"
-        << QVariantMap{{"greedy", true}, {"repetition_penalty", 1.0}, {"map.prompt", "question"},
-                       {"map.completion", "answer"}, {"seed", 9}, {"dtype", "bf16"}}
+        << QVariantMap{{"greedy", true}, {"map.prompt", "question"}, {"map.completion", "answer"}, {"seed", 9},
+                       {"dtype", "bf16"}}
         << parseJson(R"({
         "kind": "data", "name": "generate rows.jsonl", "output": "$JOB", "teacher": "$TEACHER", "device": "cpu",
         "data_op": {"op": "generate", "input": "$IN", "output": "$OUT", "format": "auto", "on_bad_row": "skip",
-                    "greedy": true, "temperature": 0.7, "top_p": 0.9, "top_k": 0, "max_new_tokens": 512,
-                    "repetition_penalty": 1.0, "seed": 9, "map": {"prompt": "question", "completion": "answer"},
-                    "batch": 8, "limit": 0, "dtype": "bf16"}})");
+                    "map": {"prompt": "question", "completion": "answer"}, "batch": 8, "limit": 0,
+                    "max_prompt_tokens": 4096, "max_new_tokens": 512, "greedy": true, "temperature": 0.7,
+                    "top_p": 0.9, "top_k": 0, "repetition_penalty": 1, "seed": 9, "dtype": "bf16"}})");
   }
 
   void dialogJson() {
@@ -268,6 +271,8 @@ class TestGuiData : public QObject {
     const QByteArray got = QJsonDocument(dialog->job()).toJson(QJsonDocument::Compact);
     const QByteArray diff = got + "\n != \n" + QJsonDocument(want).toJson(QJsonDocument::Compact);
     QVERIFY2(dialog->job() == want, diff.constData());
+    // The core reads it back as the same job (no key of another op, nothing out of range).
+    QCOMPARE(JobSpec::fromJson(dialog->job(), QStringLiteral("dialog")).toJson(), want);
   }
 
   // Bad values keep the dialog open with a message naming the field, next to the buttons.
@@ -578,6 +583,7 @@ class TestGuiData : public QObject {
     QVERIFY(waitFor(panel, done));
     QCOMPARE(done.first().at(0).toBool(), true);
     QCOMPARE(JobStore(ws.store()).job(cleanJob).status, JobStatus::Succeeded);  // in the Jobs panel's queue
+    QVERIFY2(panel.lastOutputId() != 0, qPrintable(panel.statusText()));
     const DatasetRow cleaned = DatasetStore(ws.store()).get(panel.lastOutputId());
     QCOMPARE(panel.selectedDatasetId(), cleaned.id);
     QCOMPARE(cleaned.parentId, source);

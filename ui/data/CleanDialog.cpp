@@ -4,8 +4,8 @@
 #include "data/DataFieldChoice.h"
 #include "data/TextClean.h"
 #include "jobs/FormFields.h"
+#include "train/JobSpec.h"
 
-#include <QtCore/QJsonArray>
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QFormLayout>
@@ -18,15 +18,19 @@ CleanDialog::CleanDialog(const DataActionInput& in, QWidget* parent)
     : DataActionDialog(QStringLiteral("clean"), tr("Clean a dataset"), QStringLiteral(".clean.jsonl"), false, in,
                        parent) {
   QFormLayout* f = form();
+  const DataOpSettings d;  // the CLI's defaults
   unicode_ = addChoiceField(f, QStringLiteral("unicode"), tr("&Unicode form:"),
                             {QStringLiteral("none"), QStringLiteral("nfc"), QStringLiteral("nfkc")},
                             tr("Rewrite text fields to this normal form. NFC composes accents (safe, usual); NFKC "
                                "also folds compatibility forms (full-width letters, ligatures); none keeps the text."));
+  unicode_->setCurrentText(d.unicode);
   keepControl_ = addCheckField(f, QStringLiteral("keep_control"), tr("Keep &control characters"),
                                tr("Off (usual): control characters (C0, DEL, C1) are deleted from text fields, "
                                   "newlines and tabs kept. On: text is left as it is."));
+  keepControl_->setChecked(d.keepControl);
   keepEmpty_ = addCheckField(f, QStringLiteral("keep_empty"), tr("Keep &empty rows"),
                              tr("Off (usual): rows whose text is empty or whitespace only are dropped."));
+  keepEmpty_->setChecked(d.keepEmpty);
   lengthUnit_ = addChoiceField(f, QStringLiteral("length_unit"), tr("&Length in:"), {}, 
                                tr("Whether the length limits count characters (code points) or tokens of the chosen "
                                   "tokenizer."));
@@ -49,17 +53,20 @@ CleanDialog::CleanDialog(const DataActionInput& in, QWidget* parent)
   minScriptShare_ = addNumberField(f, QStringLiteral("min_script_share"), tr("Minimum script s&hare:"), 0.0, 1.0, 0.05,
                                    tr("Share of a row's letters that must be in the scripts above, 0–1. Typical "
                                       "0.5–0.9."));
-  minScriptShare_->setValue(0.5);
+  minScriptShare_->setValue(d.minScriptShare);
   exact_ = addCheckField(f, QStringLiteral("exact_dedup"), tr("Drop e&xact duplicates"),
                          tr("Drop rows whose text (whitespace-normalised) repeats an earlier kept row. Usually on."));
-  exact_->setChecked(true);
+  exact_->setChecked(d.exactDedup);
   near_ = addCheckField(f, QStringLiteral("near_dedup"), tr("Drop &near duplicates"),
                         tr("Drop rows whose MinHash Jaccard similarity to an earlier kept row reaches the threshold "
                            "(slower: 128 permutations per row)."));
+  near_->setChecked(d.nearDedup);
   threshold_ = addThresholdField(f, tr("Jaccard similarity of character 5-gram sets that makes a near duplicate, "
                                        "strictly between 0 and 1. Typical 0.8–0.95 (default 0.9)."));
+  threshold_->setValue(d.threshold);
   casefold_ = addCheckField(f, QStringLiteral("casefold"), tr("Compare case-&folded"),
                             tr("Duplicates are compared ignoring letter case. Off by default."));
+  casefold_->setChecked(d.casefold);
   field_ = addDatasetFieldChoice(f, QStringLiteral("field"), tr("Compared &field:"), in.fields,
                                  tr("the row's text by its schema"),
                                  tr("The string field whose text is filtered and compared; empty: the row's text by "
@@ -107,29 +114,22 @@ QString CleanDialog::check(QWidget** field) const {
   return {};
 }
 
-QJsonObject CleanDialog::job() const {
-  QJsonObject j = baseJob();
-  QJsonObject op = j.value(QStringLiteral("data_op")).toObject();
+void CleanDialog::fill(JobSpec& spec) const {
+  DataOpSettings& d = spec.dataOp;
   const bool tokens = lengthUnit_->currentData().toString() == QLatin1String("tokens");
-  op.insert(QStringLiteral("unicode"), unicode_->currentText());
-  op.insert(QStringLiteral("keep_control"), keepControl_->isChecked());
-  op.insert(QStringLiteral("keep_empty"), keepEmpty_->isChecked());
-  op.insert(QStringLiteral("min_chars"), tokens ? 0 : minLength_->value());
-  op.insert(QStringLiteral("max_chars"), tokens ? 0 : maxLength_->value());
-  op.insert(QStringLiteral("min_tokens"), tokens ? minLength_->value() : 0);
-  op.insert(QStringLiteral("max_tokens"), tokens ? maxLength_->value() : 0);
-  op.insert(QStringLiteral("tokenizer"), tokens ? tokenizer_->currentData().toString() : QString());
-  QJsonArray scripts;
-  for (const QString& name : splitList(scripts_->text())) scripts.append(name);
-  op.insert(QStringLiteral("scripts"), scripts);
-  op.insert(QStringLiteral("min_script_share"), minScriptShare_->value());
-  op.insert(QStringLiteral("exact_dedup"), exact_->isChecked());
-  op.insert(QStringLiteral("near_dedup"), near_->isChecked());
-  op.insert(QStringLiteral("threshold"), threshold_->value());
-  op.insert(QStringLiteral("casefold"), casefold_->isChecked());
-  op.insert(QStringLiteral("field"), chosenField(field_));
-  j.insert(QStringLiteral("data_op"), op);
-  return j;
+  d.unicode = unicode_->currentText();
+  d.keepControl = keepControl_->isChecked();
+  d.keepEmpty = keepEmpty_->isChecked();
+  (tokens ? d.minTokens : d.minChars) = minLength_->value();
+  (tokens ? d.maxTokens : d.maxChars) = maxLength_->value();
+  if (tokens) d.tokenizer = tokenizer_->currentData().toString();
+  d.scripts = splitList(scripts_->text());
+  d.minScriptShare = minScriptShare_->value();
+  d.exactDedup = exact_->isChecked();
+  d.nearDedup = near_->isChecked();
+  d.threshold = threshold_->value();
+  d.casefold = casefold_->isChecked();
+  d.field = chosenField(field_);
 }
 
 }  // namespace distillery::ui

@@ -15,10 +15,10 @@ class CleanDialog : public DataActionDialog {
   Q_OBJECT
  public:
   explicit CleanDialog(const DataActionInput& input, QWidget* parent = nullptr);
-  QJsonObject job() const override;
 
  protected:
   QString check(QWidget** field) const override;
+  void fill(JobSpec& spec) const override;
 
  private:
   void updateEnabled();

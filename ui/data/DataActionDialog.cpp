@@ -1,6 +1,7 @@
 #include "data/DataActionDialog.h"
 
 #include "jobs/FormFields.h"
+#include "train/JobSpec.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QDir>
@@ -90,10 +91,12 @@ DataActionDialog::DataActionDialog(const QString& op, const QString& title, cons
                             QStringLiteral("tsv"), QStringLiteral("text"), QStringLiteral("text_files")},
                            tr("How the input is read; auto decides by the file's extension (.jsonl, .json, .csv, "
                               ".tsv, .txt, a folder of text files). Usually auto."));
+  format_->setCurrentText(DataOpSettings().format);
   onBadRow_ = addChoiceField(form_, QStringLiteral("on_bad_row"), tr("&Bad rows:"),
                              {QStringLiteral("skip"), QStringLiteral("fail")},
                              tr("An unreadable row is skipped and counted (skip, usual) or stops the job with its "
                                 "line (fail)."));
+  onBadRow_->setCurrentText(DataOpSettings().onBadRow);
 
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
   buttons->button(QDialogButtonBox::Ok)->setText(tr("&Run as job"));
@@ -141,16 +144,21 @@ void DataActionDialog::accept() {
   QDialog::accept();
 }
 
-QJsonObject DataActionDialog::baseJob() const {
-  return {{QStringLiteral("kind"), QStringLiteral("data")},
-          {QStringLiteral("name"), QStringLiteral("%1 %2").arg(op_, QFileInfo(input_.path).fileName())},
-          {QStringLiteral("output"), jobFolder_},
-          {QStringLiteral("data_op"), QJsonObject{{QStringLiteral("op"), op_},
-                                                  {QStringLiteral("input"), input_.path},
-                                                  {QStringLiteral("output"), output()},
-                                                  {QStringLiteral("format"), format_->currentText()},
-                                                  {QStringLiteral("on_bad_row"), onBadRow_->currentText()}}}};
+JobSpec DataActionDialog::spec() const {
+  JobSpec s;
+  s.kind = JobKind::Data;
+  s.name = QStringLiteral("%1 %2").arg(op_, QFileInfo(input_.path).fileName());
+  s.output = jobFolder_;
+  s.dataOp.op = op_;
+  s.dataOp.input = input_.path;
+  s.dataOp.output = output();
+  s.dataOp.format = format_->currentText();
+  s.dataOp.onBadRow = onBadRow_->currentText();
+  fill(s);
+  return s;
 }
+
+QJsonObject DataActionDialog::job() const { return spec().toJson(); }
 
 // The fields the subclass made (not the output: it is proposed from each input anew).
 QList<QWidget*> DataActionDialog::settingWidgets() const {

@@ -18,6 +18,10 @@ class QFormLayout;
 class QLabel;
 class QLineEdit;
 
+namespace distillery {
+struct JobSpec;
+}
+
 namespace distillery::ui {
 
 // What a dialog is opened on.
@@ -32,10 +36,11 @@ struct DataActionInput {
 class DataActionDialog : public QDialog {
   Q_OBJECT
  public:
-  // The job for the current values (core/train/JobSpec.h, kind data): {"kind": "data", "name", "output": the job's
-  // folder (state.json), "data_op": {"op", "input", "output": the file written (split: folder), "format",
-  // "on_bad_row", the op's settings}}.
-  virtual QJsonObject job() const = 0;
+  // The job for the current values (core/train/JobSpec.h, kind data): "output" is the job's folder (state.json),
+  // data_op.output the file written (split: the folder). Built as a JobSpec and written by its toJson(), so it is
+  // exactly what JobSpec::fromJson reads back; what the dialog does not show keeps DataOpSettings' defaults.
+  JobSpec spec() const;
+  QJsonObject job() const;
   // Empty when the values can run, else what is wrong, naming the field (and *field set to its widget).
   QString validate(QWidget** field = nullptr) const;
   QString message() const;         // the inline message shown (empty: none)
@@ -55,10 +60,10 @@ class DataActionDialog : public QDialog {
   const DataActionInput& input() const { return input_; }
   // The subclass's own checks (empty: fine).
   virtual QString check(QWidget** field) const = 0;
+  // Writes the subclass's fields into the spec (its dataOp, and teacher/device for generate).
+  virtual void fill(JobSpec& spec) const = 0;
   // After the subclass made its fields: restores the remembered values and sets the tab order.
   void finish();
-  // The job's common part; data_op holds op and input.
-  QJsonObject baseJob() const;
   QString fieldName(const QWidget* w) const;  // "data_op.<objectName>" as an error names it
 
  private:

@@ -26,7 +26,6 @@ QDoubleSpinBox* addThresholdField(QFormLayout* form, const QString& tooltip) {
   NumberSpinBox* box = addNumberField(form, QStringLiteral("threshold"),
                                       QCoreApplication::translate("distillery::ui::DataActionDialog", "&Threshold:"),
                                       0.0, 1.0, 0.05, tooltip);
-  box->setValue(0.9);
   return box;
 }
 

@@ -15,7 +15,8 @@ QComboBox* addDatasetFieldChoice(QFormLayout* form, const QString& key, const QS
 // The combo's field name ("" when none).
 QString chosenField(const QComboBox* combo);
 
-// The Jaccard threshold of near duplicates: 0..1 in the box, valid in (0, 1) (check with thresholdError).
+// The Jaccard threshold of near duplicates: 0..1 in the box, valid in (0, 1) (check with thresholdError); the
+// caller sets the default.
 QDoubleSpinBox* addThresholdField(QFormLayout* form, const QString& tooltip);
 // Empty, or "data_op.threshold: ..." naming the bad value.
 QString thresholdError(const QDoubleSpinBox* threshold);

@@ -600,7 +600,8 @@ void DataPanel::jobStatusChanged(qint64 id, const QString& name) {
   QString error;
   if (status == JobStatus::Succeeded) {
     list_->refresh();
-    const qint64 derived = derivedDataset(jobJson_.value(QStringLiteral("output")).toString());
+    const qint64 derived =
+        derivedDataset(jobJson_.value(QStringLiteral("data_op")).toObject().value(QStringLiteral("output")).toString());
     lastOutputId_ = derived;
     if (derived) selectDataset(derived);
     status_->setText(derived ? tr("%1 finished (job #%2): %3").arg(opTitle(op)).arg(id).arg(lineageText(derived))

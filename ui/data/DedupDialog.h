@@ -14,10 +14,10 @@ class DedupDialog : public DataActionDialog {
   Q_OBJECT
  public:
   explicit DedupDialog(const DataActionInput& input, QWidget* parent = nullptr);
-  QJsonObject job() const override;
 
  protected:
   QString check(QWidget** field) const override;
+  void fill(JobSpec& spec) const override;
 
  private:
   QComboBox* field_;

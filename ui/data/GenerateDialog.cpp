@@ -2,6 +2,7 @@
 
 #include "data/DataFieldChoice.h"
 #include "jobs/FormFields.h"
+#include "train/JobSpec.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
@@ -17,6 +18,7 @@ GenerateDialog::GenerateDialog(const DataActionInput& in, QWidget* parent)
     : DataActionDialog(QStringLiteral("generate"), tr("Generate answers with a teacher"),
                        QStringLiteral(".teacher.jsonl"), false, in, parent) {
   QFormLayout* f = form();
+  const DataGenerateSettings g;  // the CLI's defaults
   teacher_ = addChoiceField(f, QStringLiteral("teacher"), tr("&Teacher:"), {},
                             tr("The model that answers each prompt with its chat template: one of the workspace's "
                                "models, or a model folder (Hugging Face layout) chosen with Folder…"));
@@ -25,27 +27,30 @@ GenerateDialog::GenerateDialog(const DataActionInput& in, QWidget* parent)
   folderItem_ = teacher_->count() - 1;
   greedy_ = addCheckField(f, QStringLiteral("greedy"), tr("&Greedy decoding"),
                           tr("Take the most likely token each step (deterministic; temperature, top-p and top-k "
-                             "unused, repetition penalty 1 unless changed). Off: sampling."));
+                             "unused; set the repetition penalty to 1 for plain greedy). Off: sampling."));
+  greedy_->setChecked(g.greedy);
   temperature_ = addNumberField(f, QStringLiteral("temperature"), tr("Te&mperature:"), 0.0, 10.0, 0.1,
                                 tr("Divides the logits before sampling: lower is more focused, higher more varied. "
                                    "Must be above 0. Typical 0.5–1.0 (default 0.7)."));
-  temperature_->setValue(0.7);
+  temperature_->setValue(g.temperature);
   topP_ = addNumberField(f, QStringLiteral("top_p"), tr("Top-&p:"), 0.0, 1.0, 0.05,
                          tr("Sample among the most likely tokens up to this probability mass, in (0, 1]; 1 turns it "
                             "off. Typical 0.8–0.95 (default 0.9)."));
-  topP_->setValue(0.9);
+  topP_->setValue(g.topP);
   topK_ = addIntField(f, QStringLiteral("top_k"), tr("Top-&k:"), 0, 100000,
                       tr("Sample among the K most likely tokens; 0 turns it off (default). Typical 20–100."));
+  topK_->setValue(int(g.topK));
   maxNew_ = addIntField(f, QStringLiteral("max_new_tokens"), tr("Max &new tokens:"), 1, 1000000,
                         tr("Tokens per answer at most; longer answers are cut and counted as unfinished. Typical "
                            "128–1024 (default 512)."));
-  maxNew_->setValue(512);
+  maxNew_->setValue(int(g.maxNewTokens));
   penalty_ = addNumberField(f, QStringLiteral("repetition_penalty"), tr("&Repetition penalty:"), 0.0, 10.0, 0.05,
                             tr("Divides the scores of tokens already in the row (prompt included); 1 turns it off. "
                                "Must be above 0. Typical 1.0–1.3 (default 1.2)."));
-  penalty_->setValue(1.2);
+  penalty_->setValue(g.repetitionPenalty);
   seed_ = addIntField(f, QStringLiteral("seed"), tr("S&eed:"), 0, 1 << 30,
                       tr("Sampler seed: the same seed, teacher and prompts give the same answers. Default 0."));
+  seed_->setValue(int(g.seed));
   promptField_ = addDatasetFieldChoice(f, QStringLiteral("map.prompt"), tr("&Prompt field:"), in.fields,
                                        tr("the prompt by the row's schema"),
                                        tr("The column that holds the prompt; empty: the prompt by the row's schema "
@@ -58,15 +63,24 @@ GenerateDialog::GenerateDialog(const DataActionInput& in, QWidget* parent)
   batch_ = addIntField(f, QStringLiteral("batch"), tr("&Batch:"), 1, 4096,
                        tr("Prompts answered together (one KV cache, left padding). Typical 4–32 on a GPU, 1–8 on the "
                           "CPU (default 8)."));
-  batch_->setValue(8);
+  batch_->setValue(int(g.batch));
   limit_ = addIntField(f, QStringLiteral("limit"), tr("&Limit:"), 0, 1 << 30,
                        tr("Answer only the first N prompts (0: all). Useful for a quick look before the full run."));
+  limit_->setValue(int(g.limit));
   device_ = addChoiceField(f, QStringLiteral("device"), tr("&Device:"), in.devices,
                            tr("Where the teacher runs: cpu, or cuda:N for a GPU the runtime reports."));
   dtype_ = addChoiceField(f, QStringLiteral("dtype"), tr("Teacher d&type:"), {QStringLiteral("f32"), QStringLiteral("bf16")},
                           tr("The teacher's weights in float32 (f32, exact, usual on the CPU) or bfloat16 (bf16, half "
                              "the memory, for a GPU)."));
-  connect(greedy_, &QCheckBox::toggled, this, [this] { updateEnabled(); });
+  dtype_->setCurrentText(g.dtype);
+  connect(greedy_, &QCheckBox::toggled, this, [this](bool on) {
+    // As the CLI: greedy decoding defaults to no repetition penalty, sampling to DataGenerateSettings' 1.2; a
+    // value the user chose is left alone.
+    const double sampling = DataGenerateSettings().repetitionPenalty;
+    if (on && penalty_->value() == sampling) penalty_->setValue(1.0);
+    else if (!on && penalty_->value() == 1.0) penalty_->setValue(sampling);
+    updateEnabled();
+  });
   connect(teacher_, &QComboBox::activated, this, [this](int index) {
     if (index != folderItem_) return;
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Teacher model folder"));
@@ -118,31 +132,28 @@ QString GenerateDialog::check(QWidget** field) const {
   return {};
 }
 
-QJsonObject GenerateDialog::job() const {
-  QJsonObject j = baseJob();
-  j.insert(QStringLiteral("teacher"), teacher());
-  j.insert(QStringLiteral("device"), device_->currentText());
-  QJsonObject op = j.value(QStringLiteral("data_op")).toObject();
-  op.insert(QStringLiteral("greedy"), greedy_->isChecked());
-  op.insert(QStringLiteral("temperature"), temperature_->value());
-  op.insert(QStringLiteral("top_p"), topP_->value());
-  op.insert(QStringLiteral("top_k"), topK_->value());
-  op.insert(QStringLiteral("max_new_tokens"), maxNew_->value());
-  op.insert(QStringLiteral("repetition_penalty"), penalty_->value());
-  op.insert(QStringLiteral("seed"), seed_->value());
+void GenerateDialog::fill(JobSpec& spec) const {
+  spec.teacher = teacher();
+  spec.device = device_->currentText();
+  DataOpSettings& d = spec.dataOp;
   // The schema prompt_completion needs both fields; a prompts-only dataset maps its prompt column to both, as
   // only what comes before the last assistant turn is the prompt (data/DataSchema.h promptMessages) and the
   // teacher's answer replaces the rest.
   if (const QString prompt = chosenField(promptField_); !prompt.isEmpty()) {
     const QString answer = chosenField(answerField_);
-    op.insert(QStringLiteral("map"), QJsonObject{{QStringLiteral("prompt"), prompt},
-                                                 {QStringLiteral("completion"), answer.isEmpty() ? prompt : answer}});
+    d.map = {{QStringLiteral("prompt"), prompt}, {QStringLiteral("completion"), answer.isEmpty() ? prompt : answer}};
   }
-  op.insert(QStringLiteral("dtype"), dtype_->currentText());
-  op.insert(QStringLiteral("batch"), batch_->value());
-  op.insert(QStringLiteral("limit"), limit_->value());
-  j.insert(QStringLiteral("data_op"), op);
-  return j;
+  DataGenerateSettings& g = d.generate;
+  g.greedy = greedy_->isChecked();
+  g.temperature = temperature_->value();
+  g.topP = topP_->value();
+  g.topK = topK_->value();
+  g.maxNewTokens = maxNew_->value();
+  g.repetitionPenalty = penalty_->value();
+  g.seed = uint64_t(seed_->value());
+  g.batch = batch_->value();
+  g.limit = limit_->value();
+  g.dtype = dtype_->currentText();
 }
 
 }  // namespace distillery::ui

@@ -15,13 +15,13 @@ class GenerateDialog : public DataActionDialog {
   Q_OBJECT
  public:
   explicit GenerateDialog(const DataActionInput& input, QWidget* parent = nullptr);
-  QJsonObject job() const override;
   // Picks (adding when new) this folder as the teacher, as "Folder…" does after its dialog.
   void setTeacherFolder(const QString& folder);
   QString teacher() const;
 
  protected:
   QString check(QWidget** field) const override;
+  void fill(JobSpec& spec) const override;
 
  private:
   void updateEnabled();

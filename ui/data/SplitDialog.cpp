@@ -2,8 +2,8 @@
 
 #include "data/DataFieldChoice.h"
 #include "jobs/FormFields.h"
+#include "train/JobSpec.h"
 
-#include <QtCore/QJsonArray>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QFormLayout>
 #include <QtWidgets/QSpinBox>
@@ -15,17 +15,19 @@ namespace distillery::ui {
 SplitDialog::SplitDialog(const DataActionInput& in, QWidget* parent)
     : DataActionDialog(QStringLiteral("split"), tr("Split a dataset"), QStringLiteral("-split"), true, in, parent) {
   QFormLayout* f = form();
+  const DataOpSettings d;  // the CLI's defaults
   train_ = addNumberField(f, QStringLiteral("ratios.train"), tr("T&rain share:"), 0.0, 1.0, 0.05,
                           tr("Share of the rows for training, 0–1; the three shares sum to 1. Typical 0.8–0.95."));
-  train_->setValue(0.8);
+  train_->setValue(d.ratios[0]);
   validation_ = addNumberField(f, QStringLiteral("ratios.validation"), tr("&Validation share:"), 0.0, 1.0, 0.05,
                                tr("Share of the rows for validation during training, 0–1. Typical 0.05–0.1."));
-  validation_->setValue(0.1);
+  validation_->setValue(d.ratios[1]);
   test_ = addNumberField(f, QStringLiteral("ratios.test"), tr("T&est share:"), 0.0, 1.0, 0.05,
                          tr("Share of the rows held out for evaluation, 0–1 (0: no test split). Typical 0.05–0.1."));
-  test_->setValue(0.1);
+  test_->setValue(d.ratios[2]);
   seed_ = addIntField(f, QStringLiteral("seed"), tr("&Seed:"), 0, 1 << 30,
                       tr("Shuffle seed: the same seed and input give the same splits. Default 0."));
+  seed_->setValue(int(d.seed));
   stratify_ = addChoiceField(f, QStringLiteral("stratify"), tr("Stra&tify by:"), {},
                              tr("A field whose values (a label, a source) are each split by the ratios, so every "
                                 "split holds them in the same proportions; none: one shuffle of all rows."));
@@ -34,6 +36,7 @@ SplitDialog::SplitDialog(const DataActionInput& in, QWidget* parent)
   threshold_ = addThresholdField(f, tr("Rows at least this similar (Jaccard of character 5-grams, strictly between 0 "
                                        "and 1) land in the same split, so near duplicates never leak from train into "
                                        "test. Typical 0.8–0.95 (default 0.9)."));
+  threshold_->setValue(d.threshold);
   field_ = addDatasetFieldChoice(f, QStringLiteral("field"), tr("Compared &field:"), in.fields,
                                  tr("the row's text by its schema"),
                                  tr("The string field near duplicates are found by; empty: the row's text by its "
@@ -58,16 +61,13 @@ QString SplitDialog::check(QWidget** field) const {
   return {};
 }
 
-QJsonObject SplitDialog::job() const {
-  QJsonObject j = baseJob();
-  QJsonObject op = j.value(QStringLiteral("data_op")).toObject();
-  op.insert(QStringLiteral("ratios"), QJsonArray{train_->value(), validation_->value(), test_->value()});
-  op.insert(QStringLiteral("seed"), seed_->value());
-  op.insert(QStringLiteral("stratify"), stratify_->currentData().toString());
-  op.insert(QStringLiteral("threshold"), threshold_->value());
-  op.insert(QStringLiteral("field"), chosenField(field_));
-  j.insert(QStringLiteral("data_op"), op);
-  return j;
+void SplitDialog::fill(JobSpec& spec) const {
+  DataOpSettings& d = spec.dataOp;
+  d.ratios = {train_->value(), validation_->value(), test_->value()};
+  d.seed = uint64_t(seed_->value());
+  d.stratify = stratify_->currentData().toString();
+  d.threshold = threshold_->value();
+  d.field = chosenField(field_);
 }
 
 }  // namespace distillery::ui
