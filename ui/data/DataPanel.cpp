@@ -1,14 +1,19 @@
 #include "data/DataPanel.h"
 
 #include "common/Error.h"
-#include "data/DataClean.h"
+#include "data/CleanDialog.h"
 #include "data/DataSchema.h"
-#include "data/DataSplit.h"
 #include "data/DatasetListModel.h"
 #include "data/DatasetStatsJson.h"
 #include "data/LazyRowModel.h"
 #include "data/LengthHistogram.h"
+#include "data/DataSplit.h"
+#include "data/DedupDialog.h"
+#include "data/GenerateDialog.h"
 #include "data/RowReader.h"
+#include "data/SplitDialog.h"
+#include "jobs/JobRunner.h"
+#include "runtime/Runtime.h"
 #include "store/DatasetRegistration.h"
 #include "store/DatasetStore.h"
 #include "store/ModelStore.h"
@@ -22,6 +27,7 @@
 #include <QtCore/QTimer>
 #include <QtGui/QDragEnterEvent>
 #include <QtGui/QDropEvent>
+#include <QtGui/QAction>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QFileDialog>
 #include <QtWidgets/QHBoxLayout>
@@ -48,16 +54,6 @@ std::function<bool(int64_t, int64_t)> readProgress(const std::atomic_bool& cance
   };
 }
 
-QJsonObject dedupSettings(const DedupOptions& d) {  // the keys `data clean|dedup|split` store
-  return {{QStringLiteral("threshold"), d.threshold},
-          {QStringLiteral("num_perm"), d.minhash.numPerm},
-          {QStringLiteral("shingle"), d.minhash.shingle},
-          {QStringLiteral("minhash_seed"), QString::number(d.minhash.seed)},
-          {QStringLiteral("casefold"), d.casefold},
-          {QStringLiteral("exact"), d.exact},
-          {QStringLiteral("near"), d.near}};
-}
-
 QString number(const QJsonValue& v, int decimals = 1) {
   if (!v.isDouble()) return QStringLiteral("–");
   const double d = v.toDouble();
@@ -81,14 +77,16 @@ DataPanel::DataPanel(const PanelInfo& info, QWidget* parent)
       previewView_(new QTableView(this)),
       import_(new QPushButton(tr("&Import…"), this)),
       stats_(new QPushButton(tr("&Statistics"), this)),
-      clean_(new QPushButton(tr("C&lean"), this)),
-      dedup_(new QPushButton(tr("&Deduplicate"), this)),
-      split_(new QPushButton(tr("S&plit"), this)),
+      clean_(new QPushButton(tr("C&lean…"), this)),
+      dedup_(new QPushButton(tr("&Deduplicate…"), this)),
+      split_(new QPushButton(tr("S&plit…"), this)),
+      generate_(new QPushButton(tr("&Generate…"), this)),
       cancel_(new QPushButton(tr("Cancel"), this)),
       tokenizer_(new QComboBox(this)),
       bins_(new QSpinBox(this)),
       progress_(new QProgressBar(this)),
       error_(new QLabel(this)),
+      status_(new QLabel(this)),
       previewInfo_(new QLabel(this)),
       summary_(new QLabel(this)),
       histogram_(new LengthHistogram(this)),
@@ -108,19 +106,28 @@ DataPanel::DataPanel(const PanelInfo& info, QWidget* parent)
   stats_->setToolTip(tr("Characters and tokens per row with a length histogram, as `distillery-cli data stats`."));
   clean_->setObjectName(QStringLiteral("clean"));
   clean_->setToolTip(
-      tr("Write a cleaned copy: empty rows, control characters and exact duplicates removed "
-         "(`data clean` defaults)."));
+      tr("Write a cleaned copy (Unicode form, control characters, length and script filters, exact or near "
+         "duplicates), as `data clean`, run as a job."));
   dedup_->setObjectName(QStringLiteral("dedup"));
   dedup_->setToolTip(
-      tr("Write a copy without exact and near duplicates (MinHash, Jaccard ≥ 0.9), original order "
-         "kept (`data dedup` defaults)."));
+      tr("Write a copy without exact and near duplicates (MinHash), original order kept, as `data dedup`, run as "
+         "a job."));
   split_->setObjectName(QStringLiteral("split"));
   split_->setToolTip(
-      tr("Split into train/validation/test (0.8/0.1/0.1, seed 0) with no near duplicates across "
-         "splits (`data split` defaults)."));
+      tr("Split into train/validation/test with no near duplicates across splits, optionally stratified, as "
+         "`data split`, run as a job."));
+  generate_->setObjectName(QStringLiteral("generate"));
+  generate_->setToolTip(
+      tr("A teacher model answers each row's prompt into a messages dataset, as `data generate`, run as a job "
+         "(resumable)."));
   cancel_->setObjectName(QStringLiteral("cancel"));
   cancel_->setShortcut(QKeySequence(Qt::Key_Escape));
-  cancel_->setToolTip(tr("Stop the running import, statistics or action (Esc); nothing half-written is kept."));
+  cancel_->setToolTip(tr("Stop the running import or statistics, or cancel the action's job (Esc); nothing "
+                         "half-written is kept."));
+  status_->setObjectName(QStringLiteral("status"));
+  status_->setWordWrap(true);
+  status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  status_->hide();
   tokenizer_->setObjectName(QStringLiteral("tokenizer"));
   tokenizer_->setToolTip(tr("Model whose tokenizer counts tokens for the statistics; none counts characters only."));
   bins_->setObjectName(QStringLiteral("bins"));
@@ -162,8 +169,17 @@ DataPanel::DataPanel(const PanelInfo& info, QWidget* parent)
   binsLabel->setBuddy(bins_);
   auto* tools = new QHBoxLayout;
   for (QWidget* w : std::initializer_list<QWidget*>{import_, stats_, tokLabel, tokenizer_, binsLabel, bins_, clean_,
-                                                    dedup_, split_, cancel_})
+                                                    dedup_, split_, generate_})
     tools->addWidget(w);
+  // The same actions on the dataset list's context menu (and its keyboard menu key).
+  table_->setContextMenuPolicy(Qt::ActionsContextMenu);
+  for (QPushButton* b : {stats_, clean_, dedup_, split_, generate_}) {
+    auto* action = new QAction(b->text(), table_);
+    action->setObjectName(b->objectName() + QStringLiteral("Action"));
+    action->setToolTip(b->toolTip());
+    connect(action, &QAction::triggered, b, &QPushButton::click);
+    table_->addAction(action);
+  }
   tools->addStretch();
 
   auto* previewPage = new QWidget(this);
@@ -186,12 +202,19 @@ DataPanel::DataPanel(const PanelInfo& info, QWidget* parent)
   layout->addWidget(heading);
   layout->addWidget(about);
   layout->addLayout(tools);
-  layout->addWidget(progress_);
+  auto* statusRow = new QHBoxLayout;
+  statusRow->addWidget(progress_, 1);
+  statusRow->addWidget(status_, 2);
+  statusRow->addWidget(cancel_);
+  layout->addLayout(statusRow);
   layout->addWidget(error_);
   layout->addWidget(split, 1);
 
   timer_->setInterval(100);  // 10 Hz progress
-  connect(timer_, &QTimer::timeout, this, [this] { progress_->setValue(int(task_->progress() * 1000)); });
+  connect(timer_, &QTimer::timeout, this, [this] {
+    if (jobRunning_) followJob();
+    else progress_->setValue(int(task_->progress() * 1000));
+  });
   connect(import_, &QPushButton::clicked, this, [this] {
     const QString path =
         QFileDialog::getOpenFileName(this, tr("Import a dataset"), QString(),
@@ -199,9 +222,10 @@ DataPanel::DataPanel(const PanelInfo& info, QWidget* parent)
     if (!path.isEmpty()) importDataset(path);
   });
   connect(stats_, &QPushButton::clicked, this, &DataPanel::startStats);
-  connect(clean_, &QPushButton::clicked, this, &DataPanel::startClean);
-  connect(dedup_, &QPushButton::clicked, this, &DataPanel::startDedup);
-  connect(split_, &QPushButton::clicked, this, &DataPanel::startSplit);
+  connect(clean_, &QPushButton::clicked, this, [this] { openAction(QStringLiteral("clean")); });
+  connect(dedup_, &QPushButton::clicked, this, [this] { openAction(QStringLiteral("dedup")); });
+  connect(split_, &QPushButton::clicked, this, [this] { openAction(QStringLiteral("split")); });
+  connect(generate_, &QPushButton::clicked, this, [this] { openAction(QStringLiteral("generate")); });
   connect(cancel_, &QPushButton::clicked, this, &DataPanel::cancel);
   connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &DataPanel::selectionChanged);
   connect(list_, &QAbstractItemModel::modelReset, this, &DataPanel::selectionChanged);
@@ -224,10 +248,22 @@ DataPanel::DataPanel(const PanelInfo& info, QWidget* parent)
 
 DataPanel::~DataPanel() { delete task_; }  // cancels and joins before the models go
 
-void DataPanel::setWorkspace(const Workspace* ws, JobRunner*) {
+void DataPanel::setWorkspace(const Workspace* ws, JobRunner* runner) {
   task_->cancel();
   store_.reset();
   root_.clear();
+  // A job of the old workspace is the Jobs panel's (its runner shuts down with the workspace).
+  disconnect(runnerConnection_);
+  runner_ = runner;
+  jobId_ = 0;
+  jobJson_ = {};
+  jobRunning_ = false;
+  timer_->stop();
+  progress_->hide();
+  status_->clear();
+  status_->hide();
+  if (runner_)
+    runnerConnection_ = connect(runner_, &JobRunner::jobStatusChanged, this, &DataPanel::jobStatusChanged);
   if (ws) {
     store_ = ws->store();
     root_ = ws->root();
@@ -265,8 +301,13 @@ void DataPanel::setTokenizerDir(const QString& dir) {
 
 QString DataPanel::tokenizerDir() const { return tokenizer_->currentData().toString(); }
 QString DataPanel::errorText() const { return error_->text(); }
-bool DataPanel::isBusy() const { return task_->isRunning(); }
-void DataPanel::cancel() { task_->cancel(); }
+bool DataPanel::isBusy() const { return task_->isRunning() || jobRunning_; }
+QString DataPanel::statusText() const { return status_->text(); }
+
+void DataPanel::cancel() {
+  if (task_->isRunning()) task_->cancel();
+  else if (jobRunning_ && runner_) runner_->cancel(jobId_);  // ends within one row; jobStatusChanged follows
+}
 
 void DataPanel::showError(const QString& text) {
   error_->setText(text);
@@ -277,8 +318,14 @@ void DataPanel::updateEnabled() {
   const bool busy = task_->isRunning();
   const bool selected = selectedDatasetId() != 0;
   import_->setEnabled(store_ && !busy);
-  for (QPushButton* b : {stats_, clean_, dedup_, split_}) b->setEnabled(store_ && selected && !busy);
-  cancel_->setEnabled(busy);
+  stats_->setEnabled(store_ && selected && !busy);
+  // One job of this panel at a time, so the status line has one thing to follow; the Jobs panel queues more.
+  for (QPushButton* b : {clean_, dedup_, split_, generate_}) b->setEnabled(store_ && runner_ && selected && !isBusy());
+  for (QAction* a : table_->actions()) {
+    const auto* b = findChild<QPushButton*>(a->objectName().chopped(int(qstrlen("Action"))));
+    if (b) a->setEnabled(b->isEnabled());
+  }
+  cancel_->setEnabled(isBusy());
 }
 
 void DataPanel::selectDataset(qint64 id) {
@@ -348,7 +395,7 @@ void DataPanel::showStats(const QJsonObject& s) {
 bool DataPanel::start(
     const QString& label,
     const std::function<QJsonObject(const std::atomic_bool&, const std::function<void(double)>&)>& work) {
-  if (task_->isRunning()) {
+  if (isBusy()) {
     showError(tr("Wait for the running action to finish, or cancel it."));
     return false;
   }
@@ -376,16 +423,6 @@ bool DataPanel::checkSelected(QString* path, qint64* id) {
   *path = row->path;
   *id = row->id;
   return true;
-}
-
-// <workspace>/data/<source name without extension><suffix>, numbered when taken so nothing is overwritten.
-QString DataPanel::outputPath(const QString& source, const QString& suffix) const {
-  const QString dir = QDir(root_).filePath(QStringLiteral("data"));
-  const QString stem = QFileInfo(source).completeBaseName();
-  QString path = QDir(dir).filePath(stem + suffix);
-  for (int n = 2; QFileInfo::exists(path); ++n)
-    path = QDir(dir).filePath(QStringLiteral("%1-%2%3").arg(stem).arg(n).arg(suffix));
-  return path;
 }
 
 bool DataPanel::importDataset(const QString& path) {
@@ -449,83 +486,168 @@ bool DataPanel::startStats() {
                });
 }
 
-// Clean and dedup are both cleanFile() with other options (as `data clean` and `data dedup`); the output is
-// registered as a child of the input with the operation's settings and report.
-bool DataPanel::startCleanFile(const QString& label, const QString& suffix, const QString& operation,
-                               const CleanOptions& options) {
+DataActionInput DataPanel::actionInput() const {
+  DataActionInput in;
+  if (const DatasetRow* row = list_->find(selectedDatasetId())) in.path = row->path;
+  if (preview_->path() == in.path) in.fields = preview_->columns();
+  if (!root_.isEmpty()) in.runsDir = QDir(root_).filePath(QStringLiteral("runs"));
+  if (store_) {
+    try {
+      for (const ModelRow& m : ModelStore(*store_).list()) in.models.append({m.name, m.path});
+    } catch (const std::exception&) {
+      // No models offered; the generate dialog still takes a folder.
+    }
+  }
+  for (int i = 0; i < runtimeInfo().cudaDevices; ++i) in.devices.append(QStringLiteral("cuda:%1").arg(i));
+  return in;
+}
+
+qint64 DataPanel::openAction(const QString& op) {
   QString path;
   qint64 id = 0;
-  if (!checkSelected(&path, &id)) return false;
-  const QString out = outputPath(path, suffix);
-  return start(label.arg(QFileInfo(path).fileName()),
-               [store = *store_, path, out, operation, options](const std::atomic_bool& cancel,
-                                                                const std::function<void(double)>& progress) {
-                 CleanOptions o = options;
-                 o.read.progress = readProgress(cancel, progress);
-                 QDir().mkpath(QFileInfo(out).absolutePath());
-                 const CleanReport r = cleanFile(path, out, o);
-                 QJsonObject report = r.toJson();
-                 report.remove(QStringLiteral("seconds"));
-                 QJsonObject settings = dedupSettings(o.dedup);
-                 settings.insert(QStringLiteral("operation"), operation);
-                 settings.insert(QStringLiteral("strip_control"), o.stripControls);
-                 settings.insert(QStringLiteral("drop_empty"), o.dropEmpty);
-                 return QJsonObject{
-                     {QStringLiteral("id"), registerDatasetFile(store, path, out, r.schema, r.kept, settings, report)}};
-               });
+  if (!checkSelected(&path, &id)) return 0;
+  if (!runner_) {
+    showError(tr("Open a workspace first: the actions run as jobs of its queue."));
+    return 0;
+  }
+  const DataActionInput in = actionInput();
+  std::unique_ptr<DataActionDialog> dialog;
+  if (op == QLatin1String("clean")) dialog = std::make_unique<CleanDialog>(in, this);
+  else if (op == QLatin1String("dedup")) dialog = std::make_unique<DedupDialog>(in, this);
+  else if (op == QLatin1String("split")) dialog = std::make_unique<SplitDialog>(in, this);
+  else if (op == QLatin1String("generate")) dialog = std::make_unique<GenerateDialog>(in, this);
+  else return 0;
+  if (dialog->exec() != QDialog::Accepted) return 0;
+  return startJob(dialog->job());
 }
 
-bool DataPanel::startClean() {
-  CleanOptions o;  // `data clean` without options: empty rows, control characters and exact duplicates removed
-  o.dedup = DedupOptions{};
-  o.dedup.near = false;
-  return startCleanFile(tr("Cleaning %1…"), QStringLiteral(".clean.jsonl"), QStringLiteral("clean"), o);
-}
-
-bool DataPanel::startDedup() {
-  CleanOptions o;  // as `data dedup`: rows verbatim, exact and near duplicates dropped
-  o.stripControls = false;
-  o.dropEmpty = false;
-  o.dedup = DedupOptions{};
-  return startCleanFile(tr("Deduplicating %1…"), QStringLiteral(".dedup.jsonl"), QStringLiteral("dedup"), o);
-}
-
-bool DataPanel::startSplit() {
-  QString path;
+qint64 DataPanel::startJob(const QJsonObject& job) {
+  if (!runner_ || !store_) {
+    showError(tr("Open a workspace first: the actions run as jobs of its queue."));
+    return 0;
+  }
+  if (isBusy()) {
+    showError(tr("Wait for the running action to finish, or cancel it."));
+    return 0;
+  }
   qint64 id = 0;
-  if (!checkSelected(&path, &id)) return false;
-  const QString outDir = outputPath(path, QStringLiteral("-split"));
-  return start(
-      tr("Splitting %1…").arg(QFileInfo(path).fileName()),
-      [store = *store_, path, outDir](const std::atomic_bool& cancel, const std::function<void(double)>& progress) {
-        SplitOptions o;
-        // Two passes over the file: the first half of the bar clusters, the second writes.
-        int pass = 0;
-        int64_t last = -1;
-        o.read.progress = [&](int64_t done, int64_t total) {
-          if (done < last) pass = 1;
-          last = done;
-          if (total > 0) progress((pass + double(done) / double(total)) / 2);
-          return !cancel.load();
-        };
-        const SplitReport r = splitFile(path, outDir, o);
-        QJsonObject settings = dedupSettings(o.dedup);
-        settings.insert(QStringLiteral("operation"), QStringLiteral("split"));
-        settings.insert(QStringLiteral("ratios"), QJsonArray{o.ratios[0], o.ratios[1], o.ratios[2]});
-        settings.insert(QStringLiteral("seed"), QString::number(o.seed));
-        const QJsonObject report = r.toJson();
-        qint64 first = 0;
-        for (size_t k = 0; k < 3; ++k) {
-          if (o.ratios[k] <= 0) continue;
-          QJsonObject s = settings;
-          s.insert(QStringLiteral("split"), splitNames()[k]);
-          const qint64 out =
-              registerDatasetFile(store, path, outDir + QLatin1Char('/') + splitNames()[k] + QStringLiteral(".jsonl"),
-                                  QString(), r.counts[k], s, report);
-          if (!first) first = out;
-        }
-        return QJsonObject{{QStringLiteral("id"), first}};
-      });
+  try {
+    id = runner_->enqueue(JobSpec::fromJson(job, tr("the %1 dialog").arg(job.value(QStringLiteral("data_op"))
+                                                                             .toObject()
+                                                                             .value(QStringLiteral("op"))
+                                                                             .toString())),
+                          job);
+  } catch (const std::exception& e) {
+    showError(QString::fromUtf8(e.what()));
+    return 0;
+  }
+  showError({});
+  jobId_ = id;
+  jobJson_ = job;
+  jobRunning_ = true;
+  progress_->setValue(0);
+  progress_->setFormat(QString());
+  progress_->show();
+  status_->show();
+  followJob();
+  timer_->start();
+  updateEnabled();
+  return id;
+}
+
+namespace {
+
+QString opTitle(const QString& op) {
+  if (op == QLatin1String("clean")) return DataPanel::tr("Clean");
+  if (op == QLatin1String("dedup")) return DataPanel::tr("Deduplicate");
+  if (op == QLatin1String("split")) return DataPanel::tr("Split");
+  return DataPanel::tr("Generate");
+}
+
+}  // namespace
+
+// The status line while the job runs: its state and progress from the runner's snapshot (polled by the timer).
+void DataPanel::followJob() {
+  if (!runner_ || !jobId_) return;
+  const JobSnapshot s = runner_->snapshot(jobId_);
+  progress_->setValue(int(s.progress() * 1000));
+  const QString op = jobJson_.value(QStringLiteral("data_op")).toObject().value(QStringLiteral("op")).toString();
+  const QString input = QFileInfo(jobJson_.value(QStringLiteral("data_op")).toObject().value(QStringLiteral("input")).toString()).fileName();
+  QString text = tr("%1 %2 — job #%3 %4").arg(opTitle(op), input).arg(jobId_).arg(jobStatusName(s.status));
+  if (s.totalSteps > 0) text += tr(", %1 of %2").arg(s.step).arg(s.totalSteps);
+  if (!s.message.isEmpty()) text += QStringLiteral(" — ") + s.message;
+  text += QLatin1Char('.') + QLatin1Char(' ') + tr("Also in the Jobs panel with its log.");
+  status_->setText(text);
+}
+
+void DataPanel::jobStatusChanged(qint64 id, const QString& name) {
+  if (id != jobId_ || !jobRunning_) return;
+  JobStatus status = JobStatus::Running;
+  try {
+    status = parseJobStatus(name);
+  } catch (const std::exception&) {
+    return;
+  }
+  if (status == JobStatus::Queued || status == JobStatus::Running || status == JobStatus::Paused) {
+    followJob();
+    return;
+  }
+  jobRunning_ = false;
+  timer_->stop();
+  progress_->hide();
+  const JobSnapshot s = runner_->snapshot(id);
+  const QString op = jobJson_.value(QStringLiteral("data_op")).toObject().value(QStringLiteral("op")).toString();
+  QString error;
+  if (status == JobStatus::Succeeded) {
+    list_->refresh();
+    const qint64 derived =
+        derivedDataset(jobJson_.value(QStringLiteral("data_op")).toObject().value(QStringLiteral("output")).toString());
+    lastOutputId_ = derived;
+    if (derived) selectDataset(derived);
+    status_->setText(derived ? tr("%1 finished (job #%2): %3").arg(opTitle(op)).arg(id).arg(lineageText(derived))
+                             : tr("%1 finished (job #%2); its output is not registered in this workspace.")
+                                   .arg(opTitle(op))
+                                   .arg(id));
+  } else if (status == JobStatus::Cancelled || status == JobStatus::Interrupted) {
+    // Generate keeps its answers so far in OUT.partial; the same output (proposed again, as OUT does not exist)
+    // resumes from them.
+    const QString output = jobJson_.value(QStringLiteral("data_op")).toObject().value(QStringLiteral("output")).toString();
+    status_->setText(op == QLatin1String("generate") && QFileInfo::exists(output + QStringLiteral(".partial"))
+                         ? tr("%1 cancelled (job #%2); the answers so far are kept in %3: generate into the same "
+                              "file to resume.")
+                               .arg(opTitle(op))
+                               .arg(id)
+                               .arg(QDir::toNativeSeparators(output + QStringLiteral(".partial")))
+                         : tr("%1 cancelled (job #%2); nothing half-written was kept.").arg(opTitle(op)).arg(id));
+  } else {
+    error = s.error.isEmpty() ? tr("job #%1 failed").arg(id) : s.error;
+    status_->setText(tr("%1 failed (job #%2).").arg(opTitle(op)).arg(id));
+    showError(error);
+  }
+  updateEnabled();
+  Q_EMIT actionFinished(status == JobStatus::Succeeded, error);
+}
+
+// The dataset the job registered at output (split: its train file, else the first split written), newest first.
+qint64 DataPanel::derivedDataset(const QString& output) const {
+  QStringList wanted{QFileInfo(output).absoluteFilePath()};
+  for (const QString& split : splitNames()) wanted.append(QDir(output).absoluteFilePath(split + QStringLiteral(".jsonl")));
+  for (const QString& path : wanted)
+    for (const DatasetRow& row : list_->rows())
+      if (QFileInfo(row.path).absoluteFilePath() == path) return row.id;
+  return 0;
+}
+
+// "#7 rows.clean.jsonl (40 rows) ← #3 rows.jsonl": the dataset and what it was derived from, back to its source.
+QString DataPanel::lineageText(qint64 id) const {
+  QStringList parts;
+  try {
+    for (const DatasetRow& row : DatasetStore(*store_).lineage(id))
+      parts.append(tr("#%1 %2 (%3 rows)").arg(row.id).arg(row.name).arg(row.rows));
+  } catch (const std::exception& e) {
+    return QString::fromUtf8(e.what());
+  }
+  return parts.join(QStringLiteral(" ← "));
 }
 
 void DataPanel::dragEnterEvent(QDragEnterEvent* event) {
