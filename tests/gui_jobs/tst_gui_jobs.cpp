@@ -6,6 +6,7 @@
 
 #include "checkpoint/JsonFile.h"
 #include "common/Error.h"
+#include "eval/EvalStore.h"
 #include "jobs/EvalSection.h"
 #include "jobs/FormFields.h"
 #include "jobs/JobErrorHint.h"
@@ -40,6 +41,7 @@
 
 #include <QtCore/QElapsedTimer>
 
+#include <cmath>
 #include <optional>
 
 using namespace distillery;
@@ -891,6 +893,33 @@ class TestGuiJobs : public QObject {
                      f.panel->detailsText().contains(QStringLiteral("loss=") + QString::number(loss, 'g', 5)),
                  qPrintable(f.panel->detailsText()));
     QVERIFY(QFile::exists(f.dir.filePath(QStringLiteral("out-6/adapter_model.safetensors"))));
+  }
+
+  void tinyEvalJobRunsFromThePanel() {
+    PanelFixture f;
+    JobForm& form = *f.panel->form();
+    setChoice(&form, QStringLiteral("kind"), QStringLiteral("eval"));
+    form.findChild<EvalSection*>()->addModel(QString(), fixture(QStringLiteral("tiny-llama")));
+    setText(&form, QStringLiteral("data.test"), jobsData(QStringLiteral("text.jsonl")));
+    setChoice(&form, QStringLiteral("data.format"), QStringLiteral("text"));
+    setChecks(&form, QStringLiteral("eval.tasks"), {QStringLiteral("perplexity")});
+    setInt(&form, QStringLiteral("eval.max_samples"), 2);
+    setInt(&form, QStringLiteral("eval.seq_len"), 16);
+    setInt(&form, QStringLiteral("eval.stride"), 8);
+    setText(&form, QStringLiteral("output"), f.dir.filePath(QStringLiteral("eval-out")));
+    const qint64 id = f.start();
+    QVERIFY2(id > 0, qPrintable(form.errorText() + f.panel->lastError()));
+    QTRY_COMPARE_WITH_TIMEOUT(f.statusOf(id), QStringLiteral("succeeded"), 120000);
+    QCOMPARE(f.panel->jobsModel()->index(f.panel->jobsModel()->rowOf(id), JobTableModel::Kind).data().toString(),
+             QStringLiteral("eval"));
+    QCOMPARE(JobStore(f.ws->store()).job(id).config, form.json());
+    // The model was scored under its label on the two rows asked for.
+    const QList<EvaluationRow> rows = EvalStore(f.ws->store()).evaluations(id);
+    QCOMPARE(rows.size(), 1);
+    QCOMPARE(rows[0].modelLabel, QStringLiteral("tiny-llama"));
+    QCOMPARE(EvalStore(f.ws->store()).sampleCount(rows[0].id), qint64(2));
+    const double ppl = rows[0].metrics.value(QStringLiteral("perplexity")).toDouble();
+    QVERIFY2(ppl > 1 && std::isfinite(ppl), qPrintable(QString::number(ppl)));
   }
 
   void cancelFromTheUi() {

@@ -78,14 +78,14 @@ DistillSection::DistillSection(QWidget* parent) : QWidget(parent) {
   form->addRow(teachersLabel,
              tableWithButtons(teachers_, this, [this] { appendRow(teachers_, QString(), QStringLiteral("1")); }));
 
-  auto* advanced = new CollapsibleSection(tr("Ad&vanced: teacher logits cache"), QStringLiteral("kdAdvanced"),
+  auto* advanced = new CollapsibleSection(tr("Advanced: teacher logits ca&che"), QStringLiteral("kdAdvanced"),
                                           tr("Runs the teacher once and reuses its top-k logits for every epoch and "
                                              "trial."),
                                           this);
-  cacheTopK_ = addIntField(advanced->form(), QStringLiteral("kd.cache.top_k"), tr("Cache &top-k:"), 0, 1 << 20,
+  cacheTopK_ = addIntField(advanced->form(), QStringLiteral("kd.cache.top_k"), tr("Cache top-&k:"), 0, 1 << 20,
                            tr("Teacher logits kept per token in the cache (0: the teacher runs online every step); "
                               "typical 32–128."));
-  cacheDir_ = addPathField(advanced->form(), QStringLiteral("kd.cache.dir"), tr("Cache f&older:"), true,
+  cacheDir_ = addPathField(advanced->form(), QStringLiteral("kd.cache.dir"), tr("Cache fol&der:"), true,
                            tr("Folder the top-k cache is written to once and read back from; empty: under the "
                               "job's output."));
   form->addRow(advanced);

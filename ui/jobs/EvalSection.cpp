@@ -49,7 +49,7 @@ EvalSection::EvalSection(QWidget* parent) : QWidget(parent), workspaceMenu_(new 
       tr("The models every task is run on: a unique label (results are stored under it), a model folder (full "
          "precision or written by quantize) and optionally a LoRA adapter folder applied on top. Usually 2–5."));
   models_->setMaximumHeight(180);
-  auto* fromWorkspace = new QPushButton(tr("From &workspace"), this);
+  auto* fromWorkspace = new QPushButton(tr("From wor&kspace"), this);
   fromWorkspace->setObjectName(QStringLiteral("addWorkspaceModel"));
   fromWorkspace->setToolTip(tr("Adds one of the models registered in the workspace (Models panel)."));
   fromWorkspace->setMenu(workspaceMenu_);
@@ -60,7 +60,7 @@ EvalSection::EvalSection(QWidget* parent) : QWidget(parent), workspaceMenu_(new 
   auto* adapter = new QPushButton(tr("A&dapter…"), this);
   adapter->setToolTip(tr("Sets the LoRA adapter folder of the selected model."));
   connect(adapter, &QPushButton::clicked, this, &EvalSection::pickAdapter);
-  auto* remove = new QPushButton(tr("Re&move"), this);
+  auto* remove = new QPushButton(tr("Remo&ve"), this);
   remove->setToolTip(tr("Removes the selected model from the evaluation."));
   connect(remove, &QPushButton::clicked, this, [this] {
     if (models_->currentRow() >= 0) models_->removeRow(models_->currentRow());
@@ -98,7 +98,7 @@ EvalSection::EvalSection(QWidget* parent) : QWidget(parent), workspaceMenu_(new 
   maxSamples_ = addIntField(form, QStringLiteral("eval.max_samples"), tr("Max sam&ples:"), 0, kMaxInt,
                             tr("Scores only the first N rows of the test set (0: all); typical 100–1000 for a quick "
                                "look."));
-  seqLen_ = addIntField(form, QStringLiteral("eval.seq_len"), tr("&Window length:"), 0, 1 << 20,
+  seqLen_ = addIntField(form, QStringLiteral("eval.seq_len"), tr("Window &length:"), 0, 1 << 20,
                         tr("Perplexity/accuracy: tokens per window, ≥ 2; typical 256–2048."));
   stride_ = addIntField(form, QStringLiteral("eval.stride"), tr("Window st&ride:"), 0, 1 << 20,
                         tr("Perplexity/accuracy: tokens the window moves by, 1..window length; typical half the "
@@ -113,7 +113,7 @@ EvalSection::EvalSection(QWidget* parent) : QWidget(parent), workspaceMenu_(new 
                              tr("The reference model (one of the labels) others are compared with: KLD, same top-1, "
                                 "accuracy drop. None: no comparison."));
   baseline_->addItem(tr("(none)"), QString());
-  maxAccuracyDrop_ = addNumberField(form, QStringLiteral("eval.max_accuracy_drop"), tr("Max accuracy &drop:"), 0, 1,
+  maxAccuracyDrop_ = addNumberField(form, QStringLiteral("eval.max_accuracy_drop"), tr("Max accurac&y drop:"), 0, 1,
                                     0.005,
                                     tr("Pass rule against the baseline: accuracy may fall by at most this (absolute, "
                                        "0–1); typical 0.02."));
@@ -255,7 +255,7 @@ void EvalSection::refreshBaselines() {
     if (!label.isEmpty() && baseline_->findData(label) < 0) baseline_->addItem(label, label);
   if (baseline_->findData(current) < 0) baseline_->addItem(current, current);  // renamed away: validation says so
   baseline_->setCurrentIndex(baseline_->findData(current));
-  // The form re-validates on a changed index; a blocked rebuild that kept the choice changes nothing it reads.
+  // Signals stay blocked: the table edit that led here already makes the form re-validate.
 }
 
 void EvalSection::addFolder() {

@@ -120,7 +120,7 @@ JobForm::JobForm(QWidget* parent) : QWidget(parent), tabs_(new QTabWidget(this))
                               "short examples."));
   bucketing_ = addCheckField(data, QStringLiteral("data.bucketing"), tr("&Bucketing"),
                              tr("Batches of rows of similar length: less padding."));
-  auto* dataAdvanced = new CollapsibleSection(tr("Ad&vanced: field names"), QStringLiteral("dataAdvanced"),
+  auto* dataAdvanced = new CollapsibleSection(tr("Advanced: field &names"), QStringLiteral("dataAdvanced"),
                                               tr("For datasets whose columns are named differently from the "
                                                  "format's fields."),
                                               data->parentWidget());
@@ -168,7 +168,7 @@ JobForm::JobForm(QWidget* parent) : QWidget(parent), tabs_(new QTabWidget(this))
   dtype_ = addChoiceField(training, QStringLiteral("train.dtype"), tr("&Dtype:"),
                           {QStringLiteral("auto"), QStringLiteral("float32"), QStringLiteral("bfloat16")},
                           tr("auto: float32 on the CPU, bf16 autocast on CUDA."));
-  qat_ = addChoiceField(training, QStringLiteral("train.qat"), tr("&Quantization-aware:"),
+  qat_ = addChoiceField(training, QStringLiteral("train.qat"), tr("Quantization-&aware training:"),
                         {QStringLiteral("none"), QStringLiteral("int8"), QStringLiteral("int4-g32"),
                          QStringLiteral("int4-g64"), QStringLiteral("int4-g128")},
                         tr("Fake-quantizes the trained Linear weights in the forward pass so they survive quantize "
@@ -224,7 +224,7 @@ JobForm::JobForm(QWidget* parent) : QWidget(parent), tabs_(new QTabWidget(this))
   auto* evalScroll = new QScrollArea;
   evalScroll->setWidgetResizable(true);
   evalScroll->setWidget(eval_);
-  tabs_->addTab(evalScroll, tr("E&valuation"));
+  tabs_->addTab(evalScroll, tr("Evaluat&ion"));
   evalPage_ = evalScroll;
 
   // Sweep.
