@@ -55,15 +55,21 @@ bool isChecked(const QTableWidget* table, int row, int column) {
   return item && item->checkState() == Qt::Checked;
 }
 
+// Adds `page` as a scrollable tab; returns the tab's widget (the scroll area).
+QWidget* addScrollTab(QTabWidget* tabs, QWidget* page, const QString& title) {
+  auto* scroll = new QScrollArea;
+  scroll->setWidgetResizable(true);
+  scroll->setWidget(page);
+  tabs->addTab(scroll, title);
+  return scroll;
+}
+
 // A scrollable tab page holding one form layout.
 QFormLayout* addPage(QTabWidget* tabs, const QString& title, const QString& objectName) {
   auto* page = new QWidget;
   page->setObjectName(objectName);
   auto* form = new QFormLayout(page);
-  auto* scroll = new QScrollArea;
-  scroll->setWidgetResizable(true);
-  scroll->setWidget(page);
-  tabs->addTab(scroll, title);
+  addScrollTab(tabs, page, title);
   return form;
 }
 
@@ -213,19 +219,11 @@ JobForm::JobForm(QWidget* parent) : QWidget(parent), tabs_(new QTabWidget(this))
 
   // Distillation.
   distill_ = new DistillSection;
-  auto* kdScroll = new QScrollArea;
-  kdScroll->setWidgetResizable(true);
-  kdScroll->setWidget(distill_);
-  tabs_->addTab(kdScroll, tr("Di&stillation"));
-  kdPage_ = kdScroll;
+  kdPage_ = addScrollTab(tabs_, distill_, tr("Di&stillation"));
 
   // Evaluation.
   eval_ = new EvalSection;
-  auto* evalScroll = new QScrollArea;
-  evalScroll->setWidgetResizable(true);
-  evalScroll->setWidget(eval_);
-  tabs_->addTab(evalScroll, tr("Evaluat&ion"));
-  evalPage_ = evalScroll;
+  evalPage_ = addScrollTab(tabs_, eval_, tr("Evaluat&ion"));
 
   // Sweep.
   QFormLayout* sweepPage = addPage(tabs_, tr("S&weep"), QStringLiteral("pageSweep"));
