@@ -11,12 +11,15 @@
 #include "common/Error.h"
 #include "data/Augment.h"
 #include "data/DataClean.h"
+#include "data/DataOp.h"
 #include "data/DataSplit.h"
+#include "store/Workspace.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 
 #include <limits>
+#include <optional>
 
 namespace distillery::cli {
 
@@ -40,9 +43,24 @@ struct Common {
     p.addOptions({field, workspace});
   }
 
-  ReadOptions read(const QCommandLineParser& p, Context& ctx, const QString& label) const {
-    ReadOptions r = input.read(p);
-    r.progress = progressPrinter(ctx, label);
+  // The request every subcommand here starts from: reading settings (checked here, so errors name the flags),
+  // the compared field, the workspace's store, progress on stderr.
+  DataOpRequest request(const QCommandLineParser& p, Context& ctx, const QString& op, const QStringList& paths,
+                        std::optional<Workspace>& ws) const {
+    input.read(p);  // UsageError naming --format / --on-bad-row
+    DataOpRequest r;
+    r.settings.op = op;
+    r.settings.input = paths[0];
+    r.settings.output = paths[1];
+    r.settings.format = p.value(input.format);
+    r.settings.onBadRow = p.value(input.onBadRow);
+    r.settings.field = p.value(field);
+    r.fieldName = flagName;
+    r.readProgress = progressPrinter(ctx, op);
+    if (p.isSet(workspace)) {
+      ws.emplace(Workspace::open(p.value(workspace)));
+      r.store = &ws->store();
+    }
     return r;
   }
 };
@@ -64,19 +82,12 @@ struct DedupArgs {
     p.addOptions({threshold, numPerm, shingle, casefold});
     if (withSeed) p.addOption(seed);
   }
-  DedupOptions options(const QCommandLineParser& p, const QString& seedName) const {
-    DedupOptions d;
-    d.threshold = numberOption(p, threshold.names().constFirst(), d.threshold, 0.0, 1.0);   // 0 and 1: refused by Dedup
-    d.minhash.numPerm = int(wholeNumberOption(p, numPerm.names().constFirst(), d.minhash.numPerm, 1, 4096));
-    d.minhash.shingle = int(wholeNumberOption(p, shingle.names().constFirst(), d.minhash.shingle, 1, 1000));
-    d.minhash.seed = uint64_t(wholeNumberOption(p, seedName, int64_t(d.minhash.seed), 0));
-    d.casefold = p.isSet(casefold);
-    return d;
-  }
-  QJsonObject settings(const DedupOptions& d) const {
-    return {{QStringLiteral("threshold"), d.threshold}, {QStringLiteral("num_perm"), d.minhash.numPerm},
-            {QStringLiteral("shingle"), d.minhash.shingle}, {QStringLiteral("minhash_seed"), QString::number(d.minhash.seed)},
-            {QStringLiteral("casefold"), d.casefold}, {QStringLiteral("exact"), d.exact}, {QStringLiteral("near"), d.near}};
+  void apply(const QCommandLineParser& p, const QString& seedName, DataOpSettings& s) const {
+    s.threshold = numberOption(p, threshold.names().constFirst(), s.threshold, 0.0, 1.0);   // 0 and 1: refused by Dedup
+    s.numPerm = int(wholeNumberOption(p, numPerm.names().constFirst(), s.numPerm, 1, 4096));
+    s.shingle = int(wholeNumberOption(p, shingle.names().constFirst(), s.shingle, 1, 1000));
+    s.minhashSeed = uint64_t(wholeNumberOption(p, seedName, int64_t(s.minhashSeed), 0));
+    s.casefold = p.isSet(casefold);
   }
 };
 
@@ -87,11 +98,10 @@ QStringList twoPaths(const QCommandLineParser& p, const QString& what, const QSt
 }
 
 // Bad rows go to stderr (stdout keeps the result alone).
-void reportBadRows(Context& ctx, const CleanReport& r) {
-  const size_t bad = size_t(RemoveReason::BadRow);
-  if (!r.removed[bad]) return;
-  ctx.err << "skipped " << r.removed[bad] << " bad row(s)";
-  for (const RemovedRow& row : r.examples[bad]) ctx.err << "\n  line " << row.line << ": " << row.why;
+void reportBadRows(Context& ctx, const DataOpResult& r) {
+  if (!r.badRows) return;
+  ctx.err << "skipped " << r.badRows << " bad row(s)";
+  for (const QString& note : r.badRowNotes) ctx.err << "\n  " << note;
   ctx.err << Qt::endl;
 }
 
@@ -132,44 +142,32 @@ int dataClean(Context& ctx) {
   if (!parseOrThrow(p, ctx, usage)) return 0;
   const QStringList paths = twoPaths(p, QStringLiteral("IN and OUT"), usage);
 
-  CleanOptions o;
-  o.field = p.value(common.field);
-  o.read = common.read(p, ctx, QStringLiteral("clean"));
-  o.unicode = parseUnicodeForm(p.value(unicode), QStringLiteral("--unicode"));
-  o.stripControls = !p.isSet(keepControl);
-  o.dropEmpty = !p.isSet(keepEmpty);
-  o.minChars = wholeNumberOption(p, minChars.names().constFirst(), 0, 0);
-  o.maxChars = wholeNumberOption(p, maxChars.names().constFirst(), 0, 0);
-  o.minTokens = wholeNumberOption(p, minTokens.names().constFirst(), 0, 0);
-  o.maxTokens = wholeNumberOption(p, maxTokens.names().constFirst(), 0, 0);
-  if (p.isSet(tokenizer)) o.tokenizer = Tokenizer::fromDirectory(p.value(tokenizer));
-  else if (o.minTokens || o.maxTokens) throw UsageError({}, QStringLiteral("--tokenizer"), {}, QStringLiteral("is needed by --min-tokens/--max-tokens"));
-  if (p.isSet(scripts)) o.scripts = parseScripts(p.value(scripts), QStringLiteral("--scripts"));
-  o.minScriptShare = numberOption(p, minShare.names().constFirst(), o.minScriptShare, 0.0, 1.0);
-  o.maxExamples = int(wholeNumberOption(p, examples.names().constFirst(), o.maxExamples, 0, 1000000));
-  o.dedup = dedupArgs.options(p, dedupArgs.seed.names().constFirst());
-  o.dedup.exact = !p.isSet(noExact);
-  o.dedup.near = p.isSet(near);
+  std::optional<Workspace> ws;
+  DataOpRequest r = common.request(p, ctx, QStringLiteral("clean"), paths, ws);
+  DataOpSettings& s = r.settings;
+  s.unicode = p.value(unicode);
+  parseUnicodeForm(s.unicode, QStringLiteral("--unicode"));
+  s.keepControl = p.isSet(keepControl);
+  s.keepEmpty = p.isSet(keepEmpty);
+  s.minChars = wholeNumberOption(p, minChars.names().constFirst(), 0, 0);
+  s.maxChars = wholeNumberOption(p, maxChars.names().constFirst(), 0, 0);
+  s.minTokens = wholeNumberOption(p, minTokens.names().constFirst(), 0, 0);
+  s.maxTokens = wholeNumberOption(p, maxTokens.names().constFirst(), 0, 0);
+  s.tokenizer = p.value(tokenizer);
+  if (p.isSet(scripts)) {
+    parseScripts(p.value(scripts), QStringLiteral("--scripts"));
+    for (const QString& name : p.value(scripts).split(QLatin1Char(','), Qt::SkipEmptyParts)) s.scripts << name.trimmed();
+  }
+  s.minScriptShare = numberOption(p, minShare.names().constFirst(), s.minScriptShare, 0.0, 1.0);
+  s.maxLines = int(wholeNumberOption(p, examples.names().constFirst(), s.maxLines, 0, 1000000));
+  dedupArgs.apply(p, dedupArgs.seed.names().constFirst(), s);
+  s.exactDedup = !p.isSet(noExact);
+  s.nearDedup = p.isSet(near);
 
-  const CleanReport r = cleanFile(paths[0], paths[1], o);
-  QJsonObject report = r.toJson();
+  const DataOpResult result = runDataOp(r);
   if (p.isSet(reportPath))
-    writeFileAtomically(p.value(reportPath), QJsonDocument(report).toJson(QJsonDocument::Indented));
-  QJsonObject settings = dedupArgs.settings(o.dedup);
-  settings.insert(QStringLiteral("field"), o.field);
-  settings.insert(QStringLiteral("unicode"), p.value(unicode).toLower());
-  settings.insert(QStringLiteral("strip_control"), o.stripControls);
-  settings.insert(QStringLiteral("drop_empty"), o.dropEmpty);
-  settings.insert(QStringLiteral("min_chars"), qint64(o.minChars));
-  settings.insert(QStringLiteral("max_chars"), qint64(o.maxChars));
-  settings.insert(QStringLiteral("min_tokens"), qint64(o.minTokens));
-  settings.insert(QStringLiteral("max_tokens"), qint64(o.maxTokens));
-  settings.insert(QStringLiteral("tokenizer"), p.value(tokenizer));
-  settings.insert(QStringLiteral("scripts"), p.value(scripts));
-  settings.insert(QStringLiteral("min_script_share"), o.minScriptShare);
-  registerDataset(p.value(common.workspace), paths[0], paths[1], r.schema, r.kept, settings, report);
-  report.remove(QStringLiteral("seconds"));
-  ctx.print(report);
+    writeFileAtomically(p.value(reportPath), QJsonDocument(result.report).toJson(QJsonDocument::Indented));
+  ctx.print(result.summary);
   return 0;
 }
 
@@ -189,25 +187,12 @@ int dataDedup(Context& ctx) {
   if (!parseOrThrow(p, ctx, usage)) return 0;
   const QStringList paths = twoPaths(p, QStringLiteral("IN and OUT"), usage);
 
-  CleanOptions o;
-  o.field = p.value(common.field);
-  o.read = common.read(p, ctx, QStringLiteral("dedup"));
-  o.stripControls = false;   // rows are written verbatim
-  o.dropEmpty = false;
-  o.dedup = dedupArgs.options(p, seed.names().constFirst());
-  const CleanReport r = cleanFile(paths[0], paths[1], o);
-  reportBadRows(ctx, r);
-  const int64_t bad = r.removedOf(RemoveReason::BadRow);
-  const QJsonObject result{{QStringLiteral("rows"), qint64(r.rows - bad)},
-                           {QStringLiteral("kept"), qint64(r.kept)},
-                           {QStringLiteral("removed_exact"), qint64(r.removedOf(RemoveReason::ExactDuplicate))},
-                           {QStringLiteral("removed_near"), qint64(r.removedOf(RemoveReason::NearDuplicate))}};
-  QJsonObject settings = dedupArgs.settings(o.dedup);
-  settings.insert(QStringLiteral("field"), o.field);
-  QJsonObject stats = r.toJson();
-  stats.remove(QStringLiteral("seconds"));
-  registerDataset(p.value(common.workspace), paths[0], paths[1], r.schema, r.kept, settings, stats);
-  ctx.print(result);
+  std::optional<Workspace> ws;
+  DataOpRequest r = common.request(p, ctx, QStringLiteral("dedup"), paths, ws);
+  dedupArgs.apply(p, seed.names().constFirst(), r.settings);
+  const DataOpResult result = runDataOp(r);
+  reportBadRows(ctx, result);
+  ctx.print(result.summary);
   return 0;
 }
 
@@ -230,29 +215,16 @@ int dataSplit(Context& ctx) {
   if (!parseOrThrow(p, ctx, usage)) return 0;
   const QStringList paths = twoPaths(p, QStringLiteral("IN and OUTDIR"), usage);
 
-  SplitOptions o;
-  o.ratios = parseRatios(p.value(ratios), QStringLiteral("--ratios"));
-  o.seed = uint64_t(wholeNumberOption(p, seed.names().constFirst(), 0, 0));
-  o.stratify = p.value(stratify);
-  o.field = p.value(common.field);
-  o.read = common.read(p, ctx, QStringLiteral("split"));
-  o.dedup = dedupArgs.options(p, dedupArgs.seed.names().constFirst());
-  const SplitReport r = splitFile(paths[0], paths[1], o);
-  QJsonObject settings = dedupArgs.settings(o.dedup);
-  settings.insert(QStringLiteral("ratios"), QJsonArray{o.ratios[0], o.ratios[1], o.ratios[2]});
-  settings.insert(QStringLiteral("seed"), QString::number(o.seed));
-  settings.insert(QStringLiteral("stratify"), o.stratify);
-  settings.insert(QStringLiteral("field"), o.field);
-  const QJsonObject report = r.toJson();
-  for (size_t k = 0; k < 3; ++k) {
-    if (o.ratios[k] <= 0) continue;
-    QJsonObject s = settings;
-    s.insert(QStringLiteral("split"), splitNames()[k]);
-    registerDataset(p.value(common.workspace), paths[0], paths[1] + QLatin1Char('/') + splitNames()[k] + QStringLiteral(".jsonl"),
-                    QString(), r.counts[k], s, report);
-  }
-  if (r.badRows) ctx.err << "skipped " << r.badRows << " bad row(s)" << Qt::endl;
-  ctx.print(report);
+  std::optional<Workspace> ws;
+  DataOpRequest r = common.request(p, ctx, QStringLiteral("split"), paths, ws);
+  DataOpSettings& s = r.settings;
+  s.ratios = parseRatios(p.value(ratios), QStringLiteral("--ratios"));
+  s.seed = uint64_t(wholeNumberOption(p, seed.names().constFirst(), 0, 0));
+  s.stratify = p.value(stratify);
+  dedupArgs.apply(p, dedupArgs.seed.names().constFirst(), s);
+  const DataOpResult result = runDataOp(r);
+  if (result.badRows) ctx.err << "skipped " << result.badRows << " bad row(s)" << Qt::endl;
+  ctx.print(result.summary);
   return 0;
 }
 
@@ -283,9 +255,11 @@ int dataAugment(Context& ctx) {
   o.seed = uint64_t(wholeNumberOption(p, seed.names().constFirst(), 0, 0));
   o.field = p.value(common.field);
   o.keepOriginals = !p.isSet(onlyCopies);
-  o.read = common.read(p, ctx, QStringLiteral("augment"));
+  o.read = common.input.read(p);
+  o.read.progress = progressPrinter(ctx, QStringLiteral("augment"));
   const AugmentReport r = augmentFile(paths[0], paths[1], o);
-  const QJsonObject settings{{QStringLiteral("delete"), o.deleteRate}, {QStringLiteral("swap"), o.swapRate},
+  const QJsonObject settings{{QStringLiteral("operation"), QStringLiteral("augment")},
+                             {QStringLiteral("delete"), o.deleteRate}, {QStringLiteral("swap"), o.swapRate},
                              {QStringLiteral("insert"), o.insertRate}, {QStringLiteral("copies"), o.copies},
                              {QStringLiteral("seed"), QString::number(o.seed)}, {QStringLiteral("field"), o.field},
                              {QStringLiteral("only_copies"), !o.keepOriginals}};

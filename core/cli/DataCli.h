@@ -57,6 +57,9 @@ double numberOption(const QCommandLineParser& p, const QString& name, double fal
 // Exactly n positional arguments, else UsageError with the usage line.
 QStringList positionals(const QCommandLineParser& p, int n, const QString& usage);
 
+// The flag a DataOpSettings key is given by: "min_chars" → "--min-chars" (DataOpRequest::fieldName).
+QString flagName(const QString& snakeKey);
+
 // --workspace PATH: when given, a data command registers what it read and wrote in that workspace's store.
 QCommandLineOption dataWorkspaceOption();
 

@@ -3,11 +3,13 @@
 #include "cli/Interrupt.h"
 #include "cli/ModelOptions.h"
 #include "common/Error.h"
-#include "data/TeacherData.h"
+#include "data/DataOp.h"
+#include "store/Workspace.h"
 
 #include <QtCore/QFileInfo>
 
 #include <atomic>
+#include <optional>
 
 namespace distillery::cli {
 
@@ -38,44 +40,56 @@ int dataGenerate(Context& ctx) {
   if (QFileInfo(args[0]).absoluteFilePath() == QFileInfo(args[1]).absoluteFilePath())
     throw UsageError({}, QStringLiteral("OUT"), args[1], QStringLiteral("must differ from IN (the source is never modified)"));
 
-  TeacherDataOptions o;
-  sampling.apply(p, o.generation);
-  o.schema = schemaValue(p);
-  o.fields = input.fieldMap(p);
-  o.read = input.read(p);
-  o.batchSize = wholeNumberOption(p, batch.names().constFirst(), o.batchSize, 1);
-  o.limit = wholeNumberOption(p, limit.names().constFirst(), 0, 1);
-  o.maxPromptTokens = wholeNumberOption(p, maxPrompt.names().constFirst(), o.maxPromptTokens, 1);
-  const torch::Device dev = parseDevice(p.value(device));
-  const torch::ScalarType type = parseDtype(p.value(dtype));
+  input.read(p);  // UsageError naming --format / --on-bad-row
+  DataOpRequest r;
+  DataOpSettings& st = r.settings;
+  DataGenerateSettings& g = st.generate;
+  st.op = QStringLiteral("generate");
+  st.input = args[0];
+  r.settings.output = args[1];
+  r.teacher = p.value(teacher);
+  st.format = p.value(input.format);
+  st.onBadRow = p.value(input.onBadRow);
+  st.map = input.fieldMap(p);
+  GenerateOptions sampled;
+  sampling.apply(p, sampled);
+  g.greedy = sampled.greedy;
+  g.temperature = sampled.temperature;
+  g.topP = sampled.topP;
+  g.topK = sampled.topK;
+  g.repetitionPenalty = sampled.repetitionPenalty;
+  g.maxNewTokens = sampled.maxNewTokens;
+  g.seed = sampled.seed;
+  g.schema = schemaValue(p);
+  g.batch = wholeNumberOption(p, batch.names().constFirst(), g.batch, 1);
+  g.limit = wholeNumberOption(p, limit.names().constFirst(), 0, 1);
+  g.maxPromptTokens = wholeNumberOption(p, maxPrompt.names().constFirst(), g.maxPromptTokens, 1);
+  r.device = parseDevice(p.value(device));
+  g.dtype = parseDtype(p.value(dtype)) == torch::kBFloat16 ? QStringLiteral("bf16") : QStringLiteral("f32");
+  r.fieldName = flagName;
+  std::optional<Workspace> ws;
+  if (p.isSet(QStringLiteral("workspace"))) {
+    ws.emplace(Workspace::open(p.value(QStringLiteral("workspace"))));
+    r.store = &ws->store();
+  }
 
-  LoadedModel model = loadModel(p.value(teacher), type, dev);
-  const Tokenizer tokenizer = Tokenizer::fromDirectory(p.value(teacher));
   std::atomic_bool cancel{false};
-  o.cancel = &cancel;
-  o.read.progress = progressPrinter(ctx, QStringLiteral("reading prompts"));
-  o.progress = [&](int64_t done, int64_t total) {
+  r.cancel = &cancel;
+  r.readProgress = progressPrinter(ctx, QStringLiteral("reading prompts"));
+  r.progress = [&](int64_t done, int64_t total) {
     if (!ctx.json) {
       ctx.err << "generate: " << done << "/" << total << " prompts answered" << (done >= total ? "\n" : "\r");
       ctx.err.flush();
     }
     return true;
   };
-  TeacherDataResult r;
+  DataOpResult result;
   {
     const SigintCancels interrupt(cancel);  // Ctrl-C: stop after the current batch, keep OUT.partial
-    r = generateTeacherData(model, tokenizer, args[0], args[1], o);
+    result = runDataOp(r);
   }
-
-  QJsonObject result = r.toJson();
-  result.insert(QStringLiteral("output"), r.complete ? args[1] : args[1] + QStringLiteral(".partial"));
-  if (r.complete) {
-    const int64_t id = registerDataset(p.value(QStringLiteral("workspace")), args[0], args[1],
-                                       QStringLiteral("messages"), r.resumed + r.generated, r.provenance, r.toJson());
-    if (id) result.insert(QStringLiteral("dataset_id"), qint64(id));
-  }
-  ctx.print(result);
-  if (r.complete) return 0;
+  ctx.print(result.summary);
+  if (result.complete) return 0;
   ctx.err << "distillery-cli: generation stopped; run the same command again to resume from " << args[1]
           << ".partial" << Qt::endl;
   return 1;

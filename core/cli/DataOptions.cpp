@@ -21,6 +21,13 @@ FieldMap DataInputOptions::fieldMap(const QCommandLineParser& p) const {
   return parseFieldMap(p.value(map), QStringLiteral("--map"));
 }
 
+QString flagName(const QString& snakeKey) {
+  QString flag = snakeKey;
+  flag.replace(QLatin1Char('_'), QLatin1Char('-'));
+  flag.prepend(QStringLiteral("--"));
+  return flag;
+}
+
 QCommandLineOption schemaOption(const QString& what) {
   return QCommandLineOption(QStringLiteral("schema"),
                             what + QStringLiteral(": ") + dataSchemas().join(QStringLiteral(", ")) +

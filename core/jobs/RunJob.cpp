@@ -3,10 +3,12 @@
 #include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "data/TrainingData.h"
+#include "jobs/DataJob.h"
 #include "jobs/DistillTask.h"
 #include "jobs/EvalJob.h"
 #include "jobs/FullFtTask.h"
 #include "jobs/LoraTask.h"
+#include "jobs/QuantizeJob.h"
 #include "jobs/TaskSupport.h"
 #include "kd/Preflight.h"
 #include "store/Store.h"
@@ -39,11 +41,13 @@ std::unique_ptr<TrainTask> makeTask(const JobSpec& spec) {
       return std::make_unique<DistillTask>(spec);
     case JobKind::Sweep:
     case JobKind::Eval:
+    case JobKind::Quantize:
+    case JobKind::Data:
       break;
   }
   throw Error(QString(), QStringLiteral("kind"), jobKindName(spec.kind),
-              spec.kind == JobKind::Eval ? QStringLiteral("trains nothing: runEvalJob runs it")
-                                         : QStringLiteral("is run by the job runner as its trials, not by runJob"));
+              spec.kind == JobKind::Sweep ? QStringLiteral("is run by the job runner as its trials, not by runJob")
+                                          : QStringLiteral("trains nothing: runJob hands it to its own runner"));
 }
 
 QJsonValue numberOrNull(double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(QJsonValue::Null); }
@@ -67,6 +71,8 @@ QJsonObject jobStateJson(const JobSpec& spec, const TrainResult& r) {
 
 TrainResult runJob(const JobSpec& spec, JobContext& ctx) {
   if (spec.kind == JobKind::Eval) return runEvalJob(spec, ctx);
+  if (spec.kind == JobKind::Quantize) return runQuantizeJob(spec, ctx);
+  if (spec.kind == JobKind::Data) return runDataJob(spec, ctx);
   TrainResult result;
   TrainControl ownControl;
   TrainControl& control = ctx.control ? *ctx.control : ownControl;

@@ -3,11 +3,12 @@
 //   JobContext ctx{.jobId = id, .store = &store, .control = &control, .extraSink = &snapshot, .resume = false};
 //   TrainResult r = runJob(spec, ctx);     // never throws; r.status / r.error say how it ended
 //
-// An evaluation (kind eval) goes to runEvalJob (core/jobs/EvalJob.h). For training kinds it builds: the task for
-// spec.kind (LoraTask, FullFtTask, DistillTask), the training data (and validation
-// data when data.validation is set) rendered with the student's tokenizer and chat template, and the Trainer
-// with these sinks: output/metrics.jsonl, the store's metrics table when ctx.store is given (job ctx.jobId), and
-// ctx.extraSink. When the run ends it writes output/state.json:
+// An evaluation (kind eval) goes to runEvalJob (core/jobs/EvalJob.h), a quantization to runQuantizeJob
+// (core/jobs/QuantizeJob.h), a data operation to runDataJob (core/jobs/DataJob.h). For training kinds it builds:
+// the task for spec.kind (LoraTask, FullFtTask, DistillTask), the training data (and validation data when
+// data.validation is set) rendered with the student's tokenizer and chat template, and the Trainer with these sinks:
+// output/metrics.jsonl, the store's metrics table when ctx.store is given (job ctx.jobId), and ctx.extraSink. When
+// the run ends it writes output/state.json:
 //   {"status": "finished" | "cancelled" | "early_stopped" | "failed", "error": "...", "steps": N,
 //    "best_val_loss": x | null, "best_checkpoint": DIR | null, "last_loss": x | null, "kind": ..., "name": ...,
 //    "finished_at": ISO-8601}

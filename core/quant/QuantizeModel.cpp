@@ -71,7 +71,8 @@ std::vector<std::pair<QString, Linear>> quantizableLinears(CausalLM& model, cons
   return out;
 }
 
-QuantReport quantizeModel(CausalLM& model, const QuantConfig& c) {
+QuantReport quantizeModel(CausalLM& model, const QuantConfig& c,
+                          const std::function<bool(int64_t done, int64_t total)>& progress) {
   if (hasLora(model))
     throw Error(QStringLiteral("the model carries LoRA adapters; merge them (or unload them) before quantizing"));
   if (isQuantized(model)) throw Error(QStringLiteral("the model is already quantized"));
@@ -93,6 +94,10 @@ QuantReport quantizeModel(CausalLM& model, const QuantConfig& c) {
     errorSum += t.meanAbsError * double(n);
     elements += n;
     report.tensors.push_back(std::move(t));
+    if (progress && !progress(int64_t(report.tensors.size()), int64_t(linears.size()))) {
+      report.stopped = true;
+      break;
+    }
   }
   report.meanAbsError = elements > 0 ? errorSum / double(elements) : 0;
   return report;

@@ -16,6 +16,7 @@
 #include <QtCore/QString>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -38,6 +39,7 @@ struct QuantReport {
   int64_t bytesBefore = 0, bytesAfter = 0;  // sums over tensors
   double maxAbsError = 0;                   // over all quantized elements
   double meanAbsError = 0;                  // element-weighted mean over all quantized elements
+  bool stopped = false;                     // progress returned false: the model is part-quantized, discard it
 
   QJsonObject toJson() const;  // {"scheme", "tensors", "bytes_before", "bytes_after", "max_abs_error", ...}
 };
@@ -56,7 +58,10 @@ std::vector<std::pair<QString, Linear>> quantizableLinears(CausalLM& model, cons
 // Replaces the weight of every quantizable Linear by its quantized form (Linear::setQuantized). All shapes are
 // checked first (FormatError naming the first tensor whose input size the group size does not divide), so on
 // error the model is unchanged. Throws Error for a model that carries LoRA adapters or is already quantized.
-QuantReport quantizeModel(CausalLM& model, const QuantConfig& c);
+// progress (may be empty) hears (tensors done, tensors in all) after each tensor; returning false stops there with
+// report.stopped set (the model is then part-quantized: a job's cancel, the caller discards the model).
+QuantReport quantizeModel(CausalLM& model, const QuantConfig& c,
+                          const std::function<bool(int64_t done, int64_t total)>& progress = {});
 
 // QAT: every quantizable Linear fake-quantizes its (merged) weight in forward with s (nullopt: off again).
 // Checks every shape before changing anything (FormatError as quantizeModel); Error(field "train.qat") for a model

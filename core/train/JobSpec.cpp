@@ -2,6 +2,8 @@
 
 #include "checkpoint/JsonFile.h"
 #include "common/Error.h"
+#include "train/JobFields.h"
+#include "train/ToolJobSpecs.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
@@ -16,111 +18,11 @@ namespace distillery {
 
 namespace {
 
-// Typed, strict reads of one JSON object of a job: every read names the dotted key in its error, and the
-// constructor refuses keys the object does not know (a typo must never silently train with a default).
-class Fields {
- public:
-  Fields(const QJsonObject& json, const QString& source, const QString& prefix, const QStringList& known)
-      : json_(json), source_(source), prefix_(prefix) {
-    for (auto it = json.begin(); it != json.end(); ++it)
-      if (!known.contains(it.key()))
-        throw FormatError(
-            source_, prefix_ + it.key(), QString(),
-            QStringLiteral("is not a known key (expected one of: %1)").arg(known.join(QStringLiteral(", "))));
-  }
+using jobspec::Fields;
 
-  QString key(const QString& k) const { return prefix_ + k; }
-  const QString& source() const { return source_; }
-  bool has(const QString& k) const {
-    const QJsonValue v = json_.value(k);
-    return !v.isUndefined() && !v.isNull();
-  }
-  QJsonValue value(const QString& k) const { return json_.value(k); }
-
-  [[noreturn]] void fail(const QString& k, const QString& why) const {
-    throw FormatError(source_, key(k), jsonText(json_.value(k)), why);
-  }
-  void require(const QString& k) const {
-    if (!has(k)) throw FormatError(source_, key(k), QString(), QStringLiteral("is missing"));
-  }
-
-  QString string(const QString& k, const QString& fallback) const {
-    if (!has(k)) return fallback;
-    if (!json_.value(k).isString()) fail(k, QStringLiteral("must be a string"));
-    return json_.value(k).toString();
-  }
-  QString nonEmptyString(const QString& k, const QString& fallback) const {
-    const QString s = string(k, fallback);
-    if (has(k) && s.isEmpty()) fail(k, QStringLiteral("must not be empty"));
-    return s;
-  }
-  QString choice(const QString& k, const QString& fallback, const QStringList& allowed) const {
-    const QString s = string(k, fallback);
-    if (!allowed.contains(s)) fail(k, QStringLiteral("must be one of: %1").arg(allowed.join(QStringLiteral(", "))));
-    return s;
-  }
-  double number(const QString& k, double fallback) const {
-    if (!has(k)) return fallback;
-    if (!json_.value(k).isDouble() || !std::isfinite(json_.value(k).toDouble()))
-      fail(k, QStringLiteral("must be a number"));
-    return json_.value(k).toDouble();
-  }
-  int64_t integer(const QString& k, int64_t fallback) const {
-    if (!has(k)) return fallback;
-    const QJsonValue v = json_.value(k);
-    const double d = v.toDouble();
-    if (!v.isDouble() || !std::isfinite(d) || d != std::floor(d) || std::fabs(d) > 9007199254740992.0)
-      fail(k, QStringLiteral("must be an integer"));
-    return static_cast<int64_t>(d);
-  }
-  bool boolean(const QString& k, bool fallback) const {
-    if (!has(k)) return fallback;
-    if (!json_.value(k).isBool()) fail(k, QStringLiteral("must be true or false"));
-    return json_.value(k).toBool();
-  }
-  QStringList strings(const QString& k, const QStringList& fallback) const {
-    if (!has(k)) return fallback;
-    if (!json_.value(k).isArray()) fail(k, QStringLiteral("must be a list of strings"));
-    QStringList out;
-    for (const QJsonValue& v : json_.value(k).toArray()) {
-      if (!v.isString()) fail(k, QStringLiteral("must be a list of strings"));
-      out << v.toString();
-    }
-    return out;
-  }
-  QJsonObject object(const QString& k) const {
-    if (!has(k)) return {};
-    if (!json_.value(k).isObject()) fail(k, QStringLiteral("must be an object"));
-    return json_.value(k).toObject();
-  }
-  QJsonArray array(const QString& k) const {
-    if (!has(k)) return {};
-    if (!json_.value(k).isArray()) fail(k, QStringLiteral("must be a list"));
-    return json_.value(k).toArray();
-  }
-
-  // Range checks on a value already read: the message says the allowed range.
-  void atLeast(const QString& k, double v, double min) const {
-    if (has(k) && !(v >= min)) fail(k, QStringLiteral("must be ≥ %1").arg(min));
-  }
-  void positive(const QString& k, double v) const {
-    if (has(k) && !(v > 0)) fail(k, QStringLiteral("must be > 0"));
-  }
-  void unit(const QString& k, double v) const {
-    if (has(k) && !(v >= 0 && v <= 1)) fail(k, QStringLiteral("must be between 0 and 1"));
-  }
-  void unitOpen(const QString& k, double v) const {
-    if (has(k) && !(v >= 0 && v < 1)) fail(k, QStringLiteral("must be ≥ 0 and < 1"));
-  }
-
- private:
-  QJsonObject json_;
-  QString source_;
-  QString prefix_;
-};
-
-const QStringList kTopKeys = {"kind",  "name",  "teacher", "student", "data",   "kd",    "lora",
-                              "train", "sweep", "models",  "eval",    "device", "output"};
+const QStringList kTopKeys = {"kind",   "name",  "teacher", "student", "model",    "data",    "kd",
+                              "lora",   "train", "sweep",   "models",  "eval",     "quantize", "data_op",
+                              "device", "output"};
 const QStringList kDataKeys = {"train",   "validation", "test",   "format",    "responses_only",
                                "packing", "bucketing",  "fields", "truncation"};
 // The top-level fields of the data schemas (core/data/DataSchema.h): what data.fields may map onto.
@@ -164,6 +66,10 @@ const QStringList kEvalTasks = {"perplexity", "next_token_accuracy", "multiple_c
 const QStringList kEvalMetrics = {"exact_match", "token_f1", "bleu", "chrf", "rouge"};
 // Sections and keys of training jobs that an evaluation does not read (refused there rather than ignored).
 const QStringList kNotForEval = {"teacher", "student", "kd", "lora", "train"};
+// The sections the tool kinds do not read (refused rather than ignored).
+const QStringList kNotForQuantize = {"teacher", "student", "kd", "lora", "train", "sweep", "models", "data_op"};
+const QStringList kNotForData = {"student", "model", "data", "kd", "lora", "train", "sweep", "models", "eval",
+                                 "quantize"};
 const QStringList kSweepKeys = {"method", "trials", "metric", "params", "base"};
 const QStringList kSweepParamKeys = {"key", "values", "min", "max", "log", "integer"};
 
@@ -211,8 +117,10 @@ bool validDevice(const QString& d) {
 
 JobKind kindFromName(const Fields& f) {
   f.require("kind");
-  const QString k = f.choice("kind", {}, {"distill", "lora", "full_ft", "sweep", "eval"});
+  const QString k = f.choice("kind", {}, {"distill", "lora", "full_ft", "sweep", "eval", "quantize", "data"});
   if (k == QLatin1String("distill")) return JobKind::Distill;
+  if (k == QLatin1String("quantize")) return JobKind::Quantize;
+  if (k == QLatin1String("data")) return JobKind::Data;
   if (k == QLatin1String("lora")) return JobKind::Lora;
   if (k == QLatin1String("full_ft")) return JobKind::FullFt;
   if (k == QLatin1String("eval")) return JobKind::Eval;
@@ -493,10 +401,65 @@ SweepSpec readSweep(const Fields& top) {
   s.base = f.object("base");
   // The base must be a valid job of a trainable kind: check it now, with its keys named under sweep.base.
   const JobSpec base = readJob(s.base, f.source(), f.key("base."));
-  if (base.kind == JobKind::Sweep || base.kind == JobKind::Eval)
+  if (base.kind != JobKind::Distill && base.kind != JobKind::Lora && base.kind != JobKind::FullFt)
     throw FormatError(
         f.source(), f.key("base.kind"), jsonText(s.base.value("kind")),
-        QStringLiteral("must be distill, lora or full_ft (sweeps do not nest, evaluations train nothing)"));
+        QStringLiteral("must be distill, lora or full_ft (sweeps do not nest, the other kinds train nothing)"));
+  return s;
+}
+
+// Kind quantize: data.test (the rows of the optional fidelity check) and eval.{seq_len, stride, max_samples}.
+void readFidelityCheck(const Fields& top, JobSpec& s) {
+  if (top.has("data")) {
+    const Fields d(top.object("data"), top.source(), top.key("data."), {"test"});
+    d.require("test");
+    s.data.test = d.nonEmptyString("test", s.data.test);
+    if (!s.quantize.adapter.isEmpty())
+      d.fail("test", QStringLiteral("cannot be checked with quantize.adapter: the check compares with the model "
+                                    "folder, which lacks the merged adapter (merge it into a float model first)"));
+  }
+  if (!top.has("eval")) return;
+  if (s.data.test.isEmpty()) top.fail("eval", QStringLiteral("needs data.test (the rows of the fidelity check)"));
+  const Fields e(top.object("eval"), top.source(), top.key("eval."), {"seq_len", "stride", "max_samples"});
+  EvalSpec& v = s.eval;
+  v.seqLen = e.integer("seq_len", v.seqLen);
+  e.atLeast("seq_len", double(v.seqLen), 2);
+  v.stride = e.integer("stride", std::max<int64_t>(1, v.seqLen / 2));
+  if (e.has("stride") && (v.stride < 1 || v.stride > v.seqLen))
+    e.fail("stride", QStringLiteral("must be between 1 and seq_len (%1)").arg(v.seqLen));
+  v.maxSamples = e.integer("max_samples", v.maxSamples);
+  e.atLeast("max_samples", double(v.maxSamples), 0);
+}
+
+// Kinds quantize and data: their own section, device, output; every training or evaluation section refused.
+JobSpec readToolJob(const Fields& f, JobSpec s) {
+  const bool quantize = s.kind == JobKind::Quantize;
+  for (const QString& k : quantize ? kNotForQuantize : kNotForData)
+    if (f.has(k)) f.fail(k, QStringLiteral("is not used by kind %1").arg(jobKindName(s.kind)));
+  if (quantize) {
+    f.require("model");
+    s.model = f.nonEmptyString("model", s.model);
+    s.quantize = jobspec::readQuantize(f);
+    readFidelityCheck(f, s);
+  } else {
+    s.dataOp = jobspec::readDataOp(f);
+    if (s.dataOp.op == QLatin1String("generate"))
+      f.require("teacher");
+    else if (f.has("teacher"))
+      f.fail("teacher", QStringLiteral("is only for data_op.op generate (the model that answers)"));
+    s.teacher = f.nonEmptyString("teacher", s.teacher);
+  }
+  s.device = f.string("device", s.device);
+  if (!validDevice(s.device)) f.fail("device", QStringLiteral("must be cpu, cuda or cuda:N"));
+  f.require("output");
+  s.output = f.nonEmptyString("output", s.output);
+  if (f.has("name")) {
+    s.name = f.string("name", {});
+  } else if (quantize) {
+    s.name = QStringLiteral("quantize %1 %2").arg(QFileInfo(QDir::cleanPath(s.model)).fileName(), s.quantize.scheme);
+  } else {
+    s.name = QStringLiteral("data %1 %2").arg(s.dataOp.op, QFileInfo(QDir::cleanPath(s.dataOp.input)).fileName());
+  }
   return s;
 }
 
@@ -504,6 +467,10 @@ JobSpec readJob(const QJsonObject& json, const QString& source, const QString& p
   const Fields f(json, source, prefix, kTopKeys);
   JobSpec s;
   s.kind = kindFromName(f);
+  if (s.kind == JobKind::Quantize || s.kind == JobKind::Data) return readToolJob(f, s);
+  for (const char* k : {"model", "quantize"})
+    if (f.has(k)) f.fail(k, QStringLiteral("is only for kind quantize"));
+  if (f.has("data_op")) f.fail("data_op", QStringLiteral("is only for kind data"));
   const bool sweep = s.kind == JobKind::Sweep;
   const bool eval = s.kind == JobKind::Eval;
   if (eval) {
@@ -552,7 +519,20 @@ void resolvePaths(QJsonObject& job, const QDir& base) {
   };
   fix(job, "teacher");
   fix(job, "student");
+  fix(job, "model");
   fix(job, "output");
+  if (job.value("quantize").isObject()) {
+    QJsonObject quantize = job.value("quantize").toObject();
+    fix(quantize, "adapter");
+    job.insert("quantize", quantize);
+  }
+  if (job.value("data_op").isObject()) {
+    QJsonObject op = job.value("data_op").toObject();
+    fix(op, "input");
+    fix(op, "output");
+    fix(op, "tokenizer");
+    job.insert("data_op", op);
+  }
   if (job.value("data").isObject()) {
     QJsonObject data = job.value("data").toObject();
     fix(data, "train");
@@ -615,6 +595,10 @@ QString jobKindName(JobKind k) {
       return QStringLiteral("sweep");
     case JobKind::Eval:
       return QStringLiteral("eval");
+    case JobKind::Quantize:
+      return QStringLiteral("quantize");
+    case JobKind::Data:
+      return QStringLiteral("data");
   }
   return {};
 }
@@ -633,7 +617,19 @@ QJsonObject JobSpec::toJson() const {
   o.insert("name", name);
   if (!teacher.isEmpty()) o.insert("teacher", teacher);
   if (!student.isEmpty()) o.insert("student", student);
-  if (kind != JobKind::Sweep || data != DataSpec{}) {
+  if (!model.isEmpty()) o.insert("model", model);
+  const bool tool = kind == JobKind::Quantize || kind == JobKind::Data;
+  if (kind == JobKind::Quantize) {
+    o.insert("quantize", jobspec::quantizeJson(quantize));
+    if (!data.test.isEmpty()) {
+      o.insert("data", QJsonObject{{"test", data.test}});
+      o.insert("eval", QJsonObject{{"seq_len", qint64(eval.seqLen)},
+                                   {"stride", qint64(eval.stride)},
+                                   {"max_samples", qint64(eval.maxSamples)}});
+    }
+  }
+  if (kind == JobKind::Data) o.insert("data_op", jobspec::dataOpJson(dataOp));
+  if ((kind != JobKind::Sweep && !tool) || (data != DataSpec{} && kind != JobKind::Quantize)) {
     QJsonObject d{{"format", data.format}};
     if (kind != JobKind::Eval) {
       d.insert("responses_only", data.responsesOnly);
@@ -676,7 +672,7 @@ QJsonObject JobSpec::toJson() const {
                                  {"target_modules", QJsonArray::fromStringList(lora.targetModules)},
                                  {"rslora", lora.rslora}});
   }
-  if ((kind != JobKind::Sweep && kind != JobKind::Eval) || train != TrainSpec{}) {
+  if ((kind != JobKind::Sweep && kind != JobKind::Eval && !tool) || train != TrainSpec{}) {
     const TrainSpec& t = train;
     o.insert("train", QJsonObject{{"max_steps", qint64(t.maxSteps)},
                                   {"batch_size", qint64(t.batchSize)},

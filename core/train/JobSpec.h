@@ -1,9 +1,51 @@
-// The one description of a job (training, a sweep, an evaluation): the GUI's forms edit it, `distillery-cli train
-// JOB.json` (or `eval JOB.json`) reads it, the store keeps it verbatim (jobs.config_json). fromJson(toJson(s)) == s;
-// unknown keys are refused with their name so a typo never silently trains with a default.
+// The one description of a job (training, a sweep, an evaluation, a quantization, a data operation): the GUI's forms
+// edit it, `distillery-cli train JOB.json` (or `eval JOB.json`) reads it, the store keeps it verbatim
+// (jobs.config_json). fromJson(toJson(s)) == s; unknown keys are refused with their name so a typo never silently
+// trains with a default.
 //
 //   JobSpec s = JobSpec::fromJson(readJsonObject(path), path);   // FormatError(path, "train.lr", -1, "...")
+//
+// The two tool kinds run the same core code as their CLI commands (core/jobs/QuantizeJob.h, core/jobs/DataJob.h):
+//
+// kind quantize (`distillery-cli quantize`): top-level keys kind, name, model, quantize, data, eval, device,
+// output only.
+//   {"kind": "quantize",
+//    "model": "models/student",          // required: the float model folder (never written)
+//    "quantize": {"scheme": "int4-g32",   // required: int8 | int4-g32 | int4-g64 | int4-g128 | f16 | bf16
+//                 "activations": "none",  // none | int8 (W8A8, simulated; not with f16/bf16)
+//                 "adapter": "runs/lora"},// optional PEFT adapter merged first
+//    "data": {"test": "held_out.jsonl"},  // optional: after quantizing, the fidelity check of `distillery-cli kld`
+//                                         // (KLD, same top-1, PPL ratio vs the float model) on these {"text"} rows
+//    "eval": {"seq_len": 512, "stride": 256, "max_samples": 0},  // optional, with data.test only: its windows
+//                                         // (seq_len at most the model's max_position_embeddings) and rows (0: all)
+//    "device": "cpu",                     // where the weights are quantized (and the check runs)
+//    "output": "models/student-int4"}     // required: the quantized model folder (state.json beside it)
+//
+// kind data (`distillery-cli data clean|dedup|split|generate`): top-level keys kind, name, data_op, teacher (op
+// generate only, required there), device, output only. "output" is the job's folder (state.json, the lock); the
+// product goes to data_op.output, by default output/<op>.jsonl (split: output/ itself holds train.jsonl,
+// validation.jsonl, test.jsonl). data_op keys are the CLI flags in snake_case; a key of another op is refused.
+//   {"kind": "data", "output": "runs/clean-1",
+//    "data_op": {"op": "clean",              // required: clean | dedup | split | generate
+//                "input": "raw.jsonl",       // required: the dataset read (never written)
+//                "output": "clean.jsonl",    // optional: the file written (split: the folder)
+//                "format": "auto", "on_bad_row": "skip",            // every op (auto|jsonl|json|csv|tsv|text|
+//                                                                   // text_files; skip|fail)
+//                "field": "text", "threshold": 0.9, "num_perm": 128, "shingle": 5, "minhash_seed": 1,
+//                "casefold": false,                                 // clean, dedup, split
+//                "exact_dedup": true, "near_dedup": false, "min_chars": 0, "max_chars": 0, "min_tokens": 0,
+//                "max_tokens": 0, "tokenizer": DIR, "keep_empty": false, "unicode": "none" (nfc|nfkc),
+//                "keep_control": false, "scripts": ["han", "latin"], "min_script_share": 0.5,
+//                "max_lines": 20,                                   // clean
+//                "ratios": [0.8, 0.1, 0.1], "seed": 0, "stratify": FIELD,   // split (seed: the shuffle)
+//                "map": {"prompt": "question"}, "schema": "", "batch": 8, "limit": 0, "max_prompt_tokens": 4096,
+//                "max_new_tokens": 512, "greedy": false, "temperature": 0.7, "top_p": 0.9, "top_k": 0,
+//                "repetition_penalty": 1.2 (1 with greedy), "seed": 0, "dtype": "f32" (bf16)},  // generate
+//    "teacher": "models/teacher"}            // op generate: the model that answers
 #pragma once
+#include "data/DataOpSettings.h"
+#include "quant/QuantizeSettings.h"
+
 #include <QtCore/QJsonObject>
 #include <QtCore/QMap>
 #include <QtCore/QString>
@@ -14,7 +56,7 @@
 
 namespace distillery {
 
-enum class JobKind { Distill, Lora, FullFt, Sweep, Eval };
+enum class JobKind { Distill, Lora, FullFt, Sweep, Eval, Quantize, Data };
 
 // How a value (τ, α) changes over training. Stages: the run is cut into `stages` equal parts and part k uses
 // start + perStage·k (the seeds' progressive KD: τ = 3.0 − 0.8·k, α = 0.5 + 0.15·k).
@@ -30,7 +72,8 @@ struct ScheduleSpec {
 struct DataSpec {
   QString train;                  // dataset file: JSONL, JSON array, CSV/TSV or text (core/data/RowReader.h)
   QString validation;             // dataset file, optional
-  QString test;                   // kind eval only (required there): the dataset file the models are scored on
+  QString test;                   // kind eval (required there): the dataset file the models are scored on; kind
+                                  // quantize (optional): the rows of the fidelity check
   QString format = "text";        // text | alpaca | sharegpt | messages | prompt_completion
   bool responsesOnly = true;      // loss on assistant/response tokens only (ignored for text)
   bool packing = false;           // several examples per row of train.seq_len tokens, attention kept inside each
@@ -152,8 +195,9 @@ struct EvalSpec {
 struct JobSpec {
   JobKind kind = JobKind::Lora;
   QString name;            // shown in the queue; default: kind + student folder name
-  QString teacher;         // model folder (distill only)
+  QString teacher;         // model folder (distill; data with op generate: the model that answers)
   QString student;         // model folder: the model trained
+  QString model;           // quantize only: the float model folder quantized
   DataSpec data;
   KdSpec kd;               // distill only
   LoraSpec lora;           // lora only
@@ -161,20 +205,24 @@ struct JobSpec {
   SweepSpec sweep;         // sweep only
   std::vector<EvalModelSpec> models;  // eval only: the models scored (at least one)
   EvalSpec eval;                      // eval only
+  QuantizeSettings quantize;          // quantize only: the "quantize" section
+  DataOpSettings dataOp;              // data only: the "data_op" section
   QString device = "cpu";  // cpu | cuda | cuda:N
-  QString output;          // folder: final model / adapter, metrics.jsonl, state.json, checkpoints/
+  QString output;          // folder: final model / adapter (quantize: the quantized model), metrics.jsonl,
+                           // state.json, checkpoints/ (data: state.json and by default the product)
 
   // Throws FormatError(source, "dotted.key", value, why) for a missing required key, a wrong type, a value out
   // of range or an unknown key. Defaults fill what is absent.
   static JobSpec fromJson(const QJsonObject& json, const QString& source);
-  // Reads a job file (duplicate keys refused). Relative paths in it (teacher, student, data.*, kd.teachers[].path,
-  // kd.cache.dir, models[].path, models[].adapter, output, and the same inside sweep.base) resolve against the file's folder, so a job file
+  // Reads a job file (duplicate keys refused). Relative paths in it (teacher, student, model, data.*,
+  // kd.teachers[].path, kd.cache.dir, models[].path, models[].adapter, quantize.adapter, data_op.input,
+  // data_op.output, data_op.tokenizer, output, and the same inside sweep.base) resolve against the file's folder, so a job file
   // travels with its data; the returned spec holds absolute paths.
   static JobSpec fromFile(const QString& path);
   QJsonObject toJson() const;
   bool operator==(const JobSpec&) const = default;
 };
 
-QString jobKindName(JobKind k);  // "distill", "lora", "full_ft", "sweep", "eval"
+QString jobKindName(JobKind k);  // "distill", "lora", "full_ft", "sweep", "eval", "quantize", "data"
 
 }  // namespace distillery
