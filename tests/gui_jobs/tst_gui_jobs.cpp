@@ -704,6 +704,22 @@ class TestGuiJobs : public QObject {
              qPrintable(form.errorText()));
   }
 
+  void toolKindFilesAreRefused() {
+    // Valid jobs of kinds the form does not edit: refused with the file and kind, the form keeps its job.
+    JobForm form;
+    enterLoraExample(form);
+    const QJsonObject kept = form.json();
+    for (const char* name : {"quantize_job.json", "clean_job.json"}) {
+      const QString path = jobsData(QLatin1String(name));
+      const JobSpec spec = JobSpec::fromFile(path);
+      QString error;
+      QVERIFY(!form.loadFrom(path, &error));
+      QVERIFY2(error.contains(path) && error.contains(QStringLiteral("kind ") + jobKindName(spec.kind)),
+               qPrintable(error));
+      QCOMPARE(form.json(), kept);
+    }
+  }
+
   void formModelsPassTheTester() {
     JobForm form;
     std::vector<std::unique_ptr<QAbstractItemModelTester>> testers;

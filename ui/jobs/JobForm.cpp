@@ -740,7 +740,15 @@ bool JobForm::saveTo(const QString& path, QString* error) {
 
 bool JobForm::loadFrom(const QString& path, QString* error) {
   try {
-    setSpec(JobSpec::fromFile(path));
+    const JobSpec spec = JobSpec::fromFile(path);
+    if (spec.kind == JobKind::Quantize || spec.kind == JobKind::Data) {
+      // Shown as another kind it would be saved back as one: refused, the form keeps what it had.
+      if (error)
+        *error = tr("%1: kind %2 is not edited in this form; run it with distillery-cli train.")
+                     .arg(path, jobKindName(spec.kind));
+      return false;
+    }
+    setSpec(spec);
   } catch (const Error& e) {
     if (error) *error = e.message();
     return false;
