@@ -450,7 +450,8 @@ class TestGuiJobs : public QObject {
     QVERIFY2(fresh.validate().contains(QStringLiteral("data.test")), qPrintable(fresh.errorText()));
     QCOMPARE(fresh.errorField(), QStringLiteral("data.test"));
     // A fresh evaluation starts with core's default tasks (the format is text: no generation) and all metrics.
-    QCOMPARE(fresh.spec().eval.tasks, (QStringList{QStringLiteral("perplexity"), QStringLiteral("next_token_accuracy")}));
+    QCOMPARE(fresh.spec().eval.tasks,
+             (QStringList{QStringLiteral("perplexity"), QStringLiteral("next_token_accuracy")}));
     QCOMPARE(fresh.spec().eval.metrics, EvalSpec{}.metrics);
     setText(&fresh, QStringLiteral("data.test"), jobsData(QStringLiteral("text.jsonl")));
     QCOMPARE(fresh.validate(), QString());

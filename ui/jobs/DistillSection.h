@@ -1,6 +1,7 @@
 // The job form's distillation page: divergence, τ and α with their schedules (previewed as a plot from core's
-// schedule code), feature alignment, the teachers' mix, and (folded under Advanced) the teacher top-k cache. Its fields are named by their job keys (kd.*) like
-// the rest of the form, so JobForm finds them for validation messages.
+// schedule code), feature alignment, the teachers' mix, and (folded under Advanced) the teacher top-k cache. Its
+// fields are named by their job keys (kd.*) like the rest of the form, so JobForm finds them for validation
+// messages.
 #pragma once
 #include "train/JobSpec.h"
 

@@ -237,8 +237,8 @@ QMenu* EvalSection::workspaceMenu() {
     return workspaceMenu_;
   }
   for (const ModelRow& row : rows) {
-    QAction* action = workspaceMenu_->addAction(
-        tr("%1 (%2, %3)").arg(row.name, roleName(row.role), row.architecture.isEmpty() ? tr("unknown") : row.architecture));
+    const QString architecture = row.architecture.isEmpty() ? tr("unknown") : row.architecture;
+    QAction* action = workspaceMenu_->addAction(tr("%1 (%2, %3)").arg(row.name, roleName(row.role), architecture));
     action->setToolTip(row.path);
     const QString name = row.name, path = row.path;
     connect(action, &QAction::triggered, this, [this, name, path] { addModel(name, path); });

@@ -373,7 +373,7 @@ void JobForm::updateKindPages() {
   test_->parentWidget()->setEnabled(eval);
   tabs_->setTabEnabled(tabs_->indexOf(trainPage_), !eval);
   tabs_->setTabEnabled(tabs_->indexOf(loraPage_), kind == QLatin1String("lora"));
-  tabs_->setTabEnabled(tabs_->indexOf(fullFtPage_), kind == QLatin1String("distill") || kind == QLatin1String("full_ft"));
+  tabs_->setTabEnabled(tabs_->indexOf(fullFtPage_), distill || kind == QLatin1String("full_ft"));
   tabs_->setTabEnabled(tabs_->indexOf(kdPage_), distill);
   tabs_->setTabEnabled(tabs_->indexOf(evalPage_), eval);
   tabs_->setTabEnabled(tabs_->indexOf(sweepPage_), !eval);
