@@ -1,5 +1,6 @@
 #include "jobs/DistillSection.h"
 
+#include "jobs/CollapsibleSection.h"
 #include "jobs/FormFields.h"
 #include "jobs/SchedulePreview.h"
 
@@ -76,6 +77,18 @@ DistillSection::DistillSection(QWidget* parent) : QWidget(parent) {
   teachersLabel->setBuddy(teachers_);
   form->addRow(teachersLabel,
              tableWithButtons(teachers_, this, [this] { appendRow(teachers_, QString(), QStringLiteral("1")); }));
+
+  auto* advanced = new CollapsibleSection(tr("Advanced: teacher logits ca&che"), QStringLiteral("kdAdvanced"),
+                                          tr("Runs the teacher once and reuses its top-k logits for every epoch and "
+                                             "trial."),
+                                          this);
+  cacheTopK_ = addIntField(advanced->form(), QStringLiteral("kd.cache.top_k"), tr("Cache top-&k:"), 0, 1 << 20,
+                           tr("Teacher logits kept per token in the cache (0: the teacher runs online every step); "
+                              "typical 32–128."));
+  cacheDir_ = addPathField(advanced->form(), QStringLiteral("kd.cache.dir"), tr("Cache fol&der:"), true,
+                           tr("Folder the top-k cache is written to once and read back from; empty: under the "
+                              "job's output."));
+  form->addRow(advanced);
 }
 
 void DistillSection::fillSchedule(const QString& prefix, const ScheduleSpec& s) {
@@ -112,6 +125,8 @@ void DistillSection::setKd(const KdSpec& kd) {
   featureLayers_->setText(layers.join(QStringLiteral(", ")));
   chunkTokens_->setValue(int(std::min<int64_t>(kd.chunkTokens, 1 << 24)));
   teacherWeight_->setValue(kd.teacherWeight);
+  cacheTopK_->setValue(int(std::min<int64_t>(kd.cacheTopK, 1 << 20)));
+  cacheDir_->setText(kd.cacheDir);
   teachers_->setRowCount(0);
   for (const TeacherSpec& ts : kd.extraTeachers) appendRow(teachers_, ts.path, QString::number(ts.weight));
 }
@@ -143,6 +158,8 @@ KdSpec DistillSection::kd(const KdSpec& base, QString* problemKey, QString* prob
   }
   out.chunkTokens = chunkTokens_->value();
   out.teacherWeight = teacherWeight_->value();
+  out.cacheTopK = cacheTopK_->value();
+  out.cacheDir = cacheDir_->text().trimmed();
   out.extraTeachers.clear();
   for (int row = 0; row < teachers_->rowCount(); ++row) {
     TeacherSpec ts;

@@ -126,9 +126,11 @@ bool parseNumberList(const QString& text, std::vector<double>& out, QString& bad
   return true;
 }
 
+QString numberText(double v) { return QString::number(v, 'g', QLocale::FloatingPointShortest); }
+
 QString numberListText(const std::vector<double>& values) {
   QStringList parts;
-  for (double v : values) parts.append(QString::number(v, 'g', 10));
+  for (double v : values) parts.append(numberText(v));
   return parts.join(QStringLiteral(", "));
 }
 

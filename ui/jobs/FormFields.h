@@ -43,6 +43,8 @@ QLineEdit* addPathField(QFormLayout* form, const QString& key, const QString& la
 // "1, 2.5, 3" → numbers; false (and `bad` = the first item that is not one) when an item is not a number.
 bool parseNumberList(const QString& text, std::vector<double>& out, QString& bad);
 QString numberListText(const std::vector<double>& values);
+// The shortest text that reads back as exactly v ("1e-05", "0.1").
+QString numberText(double v);
 // "a, b,, c" → {"a", "b", "c"}.
 QStringList splitList(const QString& text);
 

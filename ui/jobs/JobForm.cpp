@@ -3,7 +3,10 @@
 #include "checkpoint/LinearModules.h"
 #include "common/AtomicFile.h"
 #include "common/Error.h"
+#include "jobs/AdvancedTraining.h"
+#include "jobs/CollapsibleSection.h"
 #include "jobs/DistillSection.h"
+#include "jobs/EvalSection.h"
 #include "jobs/FormFields.h"
 #include "jobs/SchedulePreview.h"
 
@@ -37,16 +40,36 @@ namespace {
 
 constexpr int kMaxInt = std::numeric_limits<int>::max();
 const QString kAllLinear = QStringLiteral("all-linear");
+// Columns of the sweep parameters table: a row has grid values, or a min..max range for TPE.
+enum SweepColumn { SweepKey, SweepValues, SweepMin, SweepMax, SweepLog, SweepInteger, SweepColumns };
+
+QTableWidgetItem* checkItem(bool on) {
+  auto* item = new QTableWidgetItem;
+  item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable);
+  item->setCheckState(on ? Qt::Checked : Qt::Unchecked);
+  return item;
+}
+
+bool isChecked(const QTableWidget* table, int row, int column) {
+  const QTableWidgetItem* item = table->item(row, column);
+  return item && item->checkState() == Qt::Checked;
+}
+
+// Adds `page` as a scrollable tab; returns the tab's widget (the scroll area).
+QWidget* addScrollTab(QTabWidget* tabs, QWidget* page, const QString& title) {
+  auto* scroll = new QScrollArea;
+  scroll->setWidgetResizable(true);
+  scroll->setWidget(page);
+  tabs->addTab(scroll, title);
+  return scroll;
+}
 
 // A scrollable tab page holding one form layout.
 QFormLayout* addPage(QTabWidget* tabs, const QString& title, const QString& objectName) {
   auto* page = new QWidget;
   page->setObjectName(objectName);
   auto* form = new QFormLayout(page);
-  auto* scroll = new QScrollArea;
-  scroll->setWidgetResizable(true);
-  scroll->setWidget(page);
-  tabs->addTab(scroll, title);
+  addScrollTab(tabs, page, title);
   return form;
 }
 
@@ -59,11 +82,12 @@ JobForm::JobForm(QWidget* parent) : QWidget(parent), tabs_(new QTabWidget(this))
   // Job: what is trained from what, where the result goes.
   QFormLayout* job = addPage(tabs_, tr("&Job"), QStringLiteral("pageJob"));
   kind_ = addChoiceField(job, QStringLiteral("kind"), tr("&Kind:"), {},
-                         tr("What the job trains: distillation from "
-                            "a teacher, LoRA adapters, or all (or some) weights of the student."));
+                         tr("What the job does: distillation from a teacher, LoRA adapters, all (or some) weights "
+                            "of the student, or an evaluation of several models on a test set."));
   kind_->addItem(tr("Distillation"), QStringLiteral("distill"));
   kind_->addItem(tr("LoRA"), QStringLiteral("lora"));
   kind_->addItem(tr("Full fine-tuning"), QStringLiteral("full_ft"));
+  kind_->addItem(tr("Evaluation"), QStringLiteral("eval"));
   kind_->setCurrentIndex(1);
   name_ = addTextField(job, QStringLiteral("name"), tr("&Name:"),
                        tr("Shown in the queue; empty: the kind and the student folder's name."));
@@ -72,7 +96,8 @@ JobForm::JobForm(QWidget* parent) : QWidget(parent), tabs_(new QTabWidget(this))
   teacher_ = addPathField(job, QStringLiteral("teacher"), tr("&Teacher:"), true,
                           tr("Distillation only: the model folder whose soft targets the student learns."));
   output_ = addPathField(job, QStringLiteral("output"), tr("&Output:"), true,
-                         tr("Folder for the trained model or adapter, metrics.jsonl, state.json and checkpoints."));
+                         tr("Folder for the trained model or adapter, metrics.jsonl, state.json and checkpoints "
+                            "(an evaluation: its results and per-sample outputs)."));
   device_ = addChoiceField(job, QStringLiteral("device"), tr("&Device:"), {QStringLiteral("cpu")},
                            tr("Where the job runs: cpu, or cuda:N for a GPU the runtime reports. One job per GPU "
                               "at a time."));
@@ -83,6 +108,8 @@ JobForm::JobForm(QWidget* parent) : QWidget(parent), tabs_(new QTabWidget(this))
                         tr("Dataset file: JSONL, JSON array, CSV/TSV or text."));
   validation_ = addPathField(data, QStringLiteral("data.validation"), tr("&Validation set:"), false,
                              tr("Optional dataset file for validation loss, early stopping and the best checkpoint."));
+  test_ = addPathField(data, QStringLiteral("data.test"), tr("T&est set:"), false,
+                       tr("Evaluation only: the dataset file the models are scored on (same formats)."));
   format_ = addChoiceField(data, QStringLiteral("data.format"), tr("&Format:"),
                            {QStringLiteral("text"), QStringLiteral("alpaca"), QStringLiteral("sharegpt"),
                             QStringLiteral("messages"), QStringLiteral("prompt_completion")},
@@ -99,9 +126,28 @@ JobForm::JobForm(QWidget* parent) : QWidget(parent), tabs_(new QTabWidget(this))
                               "short examples."));
   bucketing_ = addCheckField(data, QStringLiteral("data.bucketing"), tr("&Bucketing"),
                              tr("Batches of rows of similar length: less padding."));
+  auto* dataAdvanced = new CollapsibleSection(tr("Advanced: field &names"), QStringLiteral("dataAdvanced"),
+                                              tr("For datasets whose columns are named differently from the "
+                                                 "format's fields."),
+                                              data->parentWidget());
+  dataFields_ = new QTableWidget(0, 2, dataAdvanced);
+  dataFields_->setObjectName(QStringLiteral("data.fields"));
+  dataFields_->setHorizontalHeaderLabels({tr("Schema field"), tr("Source field")});
+  dataFields_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+  dataFields_->setToolTip(tr("Reads a format's field from a differently named column, e.g. prompt ← question. "
+                             "Schema fields: text, instruction, input, output, messages, conversations, prompt, "
+                             "completion. Usually empty."));
+  dataFields_->setMaximumHeight(140);
+  auto* fieldsLabel = new QLabel(tr("Field &map:"), dataAdvanced);
+  fieldsLabel->setBuddy(dataFields_);
+  dataAdvanced->form()->addRow(fieldsLabel, tableWithButtons(dataFields_, dataAdvanced, [this] {
+                                 appendRow(dataFields_, QStringLiteral("prompt"), QString());
+                               }));
+  data->addRow(dataAdvanced);
 
   // Training.
   QFormLayout* training = addPage(tabs_, tr("&Training"), QStringLiteral("pageTrain"));
+  trainPage_ = tabs_->widget(tabs_->count() - 1);
   maxSteps_ = addIntField(training, QStringLiteral("train.max_steps"), tr("Max &steps:"), 0, kMaxInt,
                           tr("Optimizer steps to run; typical 100–10000."));
   batchSize_ = addIntField(training, QStringLiteral("train.batch_size"), tr("&Batch size:"), 0, 65536,
@@ -128,9 +174,17 @@ JobForm::JobForm(QWidget* parent) : QWidget(parent), tabs_(new QTabWidget(this))
   dtype_ = addChoiceField(training, QStringLiteral("train.dtype"), tr("&Dtype:"),
                           {QStringLiteral("auto"), QStringLiteral("float32"), QStringLiteral("bfloat16")},
                           tr("auto: float32 on the CPU, bf16 autocast on CUDA."));
+  qat_ = addChoiceField(training, QStringLiteral("train.qat"), tr("Quantization-&aware training:"),
+                        {QStringLiteral("none"), QStringLiteral("int8"), QStringLiteral("int4-g32"),
+                         QStringLiteral("int4-g64"), QStringLiteral("int4-g128")},
+                        tr("Fake-quantizes the trained Linear weights in the forward pass so they survive quantize "
+                           "with that scheme (int4-gN: groups of N). Usually none; the scheme you will deploy."));
+  advanced_ = new AdvancedTraining(training->parentWidget());
+  training->addRow(advanced_);
 
   // LoRA.
   QFormLayout* lora = addPage(tabs_, tr("Lo&RA"), QStringLiteral("pageLora"));
+  loraPage_ = tabs_->widget(tabs_->count() - 1);
   loraR_ = addIntField(lora, QStringLiteral("lora.r"), tr("&Rank r:"), 0, 4096,
                        tr("Rank of the adapters, ≥ 1; typical 4–64."));
   loraAlpha_ = addNumberField(lora, QStringLiteral("lora.alpha"), tr("&Alpha:"), 0, 1e6, 1,
@@ -156,6 +210,7 @@ JobForm::JobForm(QWidget* parent) : QWidget(parent), tabs_(new QTabWidget(this))
 
   // Full fine-tuning.
   QFormLayout* full = addPage(tabs_, tr("&Full fine-tuning"), QStringLiteral("pageFullFt"));
+  fullFtPage_ = tabs_->widget(tabs_->count() - 1);
   trainable_ = addTextField(full, QStringLiteral("train.trainable"), tr("Tr&ainable parameters:"),
                             tr("Comma-separated name substrings of the parameters to train (e.g. \"layers.1., "
                                "norm\"); empty: all. Also for distillation's student."));
@@ -164,18 +219,21 @@ JobForm::JobForm(QWidget* parent) : QWidget(parent), tabs_(new QTabWidget(this))
 
   // Distillation.
   distill_ = new DistillSection;
-  auto* kdScroll = new QScrollArea;
-  kdScroll->setWidgetResizable(true);
-  kdScroll->setWidget(distill_);
-  tabs_->addTab(kdScroll, tr("Di&stillation"));
+  kdPage_ = addScrollTab(tabs_, distill_, tr("Di&stillation"));
+
+  // Evaluation.
+  eval_ = new EvalSection;
+  evalPage_ = addScrollTab(tabs_, eval_, tr("Evaluat&ion"));
 
   // Sweep.
   QFormLayout* sweepPage = addPage(tabs_, tr("S&weep"), QStringLiteral("pageSweep"));
-  sweep_ = new QGroupBox(tr("Run as a s&weep (one trial per combination)"), sweepPage->parentWidget());
+  sweepPage_ = tabs_->widget(tabs_->count() - 1);
+  sweep_ = new QGroupBox(tr("Run as a s&weep (one trial per combination or TPE sample)"), sweepPage->parentWidget());
   sweep_->setObjectName(QStringLiteral("sweep"));
   sweep_->setCheckable(true);
   sweep_->setChecked(false);
-  sweep_->setToolTip(tr("Runs the job above once per value combination of the keys below, each trial a child job."));
+  sweep_->setToolTip(tr("Runs the job above once per value combination of the keys below (grid), or for the given "
+                        "number of trials sampled from their ranges (tpe); each trial is a child job."));
   auto* sf = new QFormLayout(sweep_);
   sweepMethod_ = addChoiceField(sf, QStringLiteral("sweep.method"), tr("&Method:"),
                                 {QStringLiteral("grid"), QStringLiteral("tpe")},
@@ -186,17 +244,21 @@ JobForm::JobForm(QWidget* parent) : QWidget(parent), tabs_(new QTabWidget(this))
   sweepMetric_ = addChoiceField(sf, QStringLiteral("sweep.metric"), tr("M&etric:"),
                                 {QStringLiteral("val_loss"), QStringLiteral("loss")},
                                 tr("What the sweep minimises: validation loss (needs a validation set) or loss."));
-  sweepParams_ = new QTableWidget(0, 2, sweep_);
+  sweepParams_ = new QTableWidget(0, SweepColumns, sweep_);
   sweepParams_->setObjectName(QStringLiteral("sweep.params"));
-  sweepParams_->setHorizontalHeaderLabels({tr("Key"), tr("Values")});
-  sweepParams_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+  sweepParams_->setHorizontalHeaderLabels({tr("Key"), tr("Values"), tr("Min"), tr("Max"), tr("Log"), tr("Integer")});
+  sweepParams_->horizontalHeader()->setSectionResizeMode(SweepValues, QHeaderView::Stretch);
   sweepParams_->setToolTip(
-      tr("One row per swept key (e.g. train.lr, lora.r, kd.temperature) with its "
-         "comma-separated grid values (e.g. 1e-4, 3e-4)."));
+      tr("One row per swept key (e.g. train.lr, lora.r, kd.temperature): comma-separated values (grid, or TPE "
+         "choices, e.g. 1e-4, 3e-4), or for tpe a range min..max instead (e.g. 1e-5..1e-3); Log samples the "
+         "range on a log scale (min > 0, usual for learning rates), Integer rounds the samples (ranks, steps)."));
   auto* paramsLabel = new QLabel(tr("&Parameters:"), sweep_);
   paramsLabel->setBuddy(sweepParams_);
   sf->addRow(paramsLabel, tableWithButtons(sweepParams_, sweep_, [this] {
-               appendRow(sweepParams_, QStringLiteral("train.lr"), QStringLiteral("1e-4, 3e-4"));
+               SweepParam p;
+               p.key = QStringLiteral("train.lr");
+               p.values = {1e-4, 3e-4};
+               appendSweepRow(p);
              }));
   sweepPage->addRow(sweep_);
 
@@ -285,7 +347,8 @@ JobForm::JobForm(QWidget* parent) : QWidget(parent), tabs_(new QTabWidget(this))
     connect(w, &QTableWidget::itemChanged, this, &JobForm::scheduleUpdate);
     connect(w->model(), &QAbstractItemModel::rowsRemoved, this, &JobForm::scheduleUpdate);
   }
-  connect(targetModules_, &QListWidget::itemChanged, this, &JobForm::scheduleUpdate);
+  for (QListWidget* w : findChildren<QListWidget*>())
+    connect(w, &QListWidget::itemChanged, this, &JobForm::scheduleUpdate);
   connect(sweep_, &QGroupBox::toggled, this, &JobForm::scheduleUpdate);
   connect(kind_, &QComboBox::currentIndexChanged, this, &JobForm::updateKindPages);
 
@@ -299,10 +362,71 @@ void JobForm::scheduleUpdate() { updateTimer_->start(); }
 void JobForm::updateKindPages() {
   const QString kind = kind_->currentData().toString();
   const bool distill = kind == QLatin1String("distill");
+  const bool eval = kind == QLatin1String("eval");
   teacher_->parentWidget()->setEnabled(distill);
-  tabs_->setTabEnabled(3, kind == QLatin1String("lora"));
-  tabs_->setTabEnabled(4, kind != QLatin1String("lora"));
-  tabs_->setTabEnabled(5, distill);
+  // An evaluation scores the models of its own page on data.test and trains nothing.
+  student_->parentWidget()->setEnabled(!eval);
+  for (QWidget* w : {train_->parentWidget(), validation_->parentWidget(), static_cast<QWidget*>(truncation_),
+                     static_cast<QWidget*>(responsesOnly_), static_cast<QWidget*>(packing_),
+                     static_cast<QWidget*>(bucketing_)})
+    w->setEnabled(!eval);
+  test_->parentWidget()->setEnabled(eval);
+  tabs_->setTabEnabled(tabs_->indexOf(trainPage_), !eval);
+  tabs_->setTabEnabled(tabs_->indexOf(loraPage_), kind == QLatin1String("lora"));
+  tabs_->setTabEnabled(tabs_->indexOf(fullFtPage_), distill || kind == QLatin1String("full_ft"));
+  tabs_->setTabEnabled(tabs_->indexOf(kdPage_), distill);
+  tabs_->setTabEnabled(tabs_->indexOf(evalPage_), eval);
+  tabs_->setTabEnabled(tabs_->indexOf(sweepPage_), !eval);
+}
+
+void JobForm::setWorkspace(const Workspace* ws) { eval_->setWorkspace(ws); }
+
+void JobForm::appendSweepRow(const SweepParam& p) {
+  const int row = sweepParams_->rowCount();
+  sweepParams_->insertRow(row);
+  const bool range = p.values.empty();
+  sweepParams_->setItem(row, SweepKey, new QTableWidgetItem(p.key));
+  sweepParams_->setItem(row, SweepValues, new QTableWidgetItem(numberListText(p.values)));
+  sweepParams_->setItem(row, SweepMin, new QTableWidgetItem(range ? numberText(p.min) : QString()));
+  sweepParams_->setItem(row, SweepMax, new QTableWidgetItem(range ? numberText(p.max) : QString()));
+  sweepParams_->setItem(row, SweepLog, checkItem(p.log));
+  sweepParams_->setItem(row, SweepInteger, checkItem(p.integer));
+}
+
+void JobForm::fillSweepParams(const std::vector<SweepParam>& params) {
+  sweepParams_->setRowCount(0);
+  for (const SweepParam& p : params) appendSweepRow(p);
+}
+
+// A row is grid values (or TPE choices) when Values has text, else a min..max range; the form's own reading
+// problems (not a number, neither or both given) name the row, the rest is fromJson's to check.
+void JobForm::readSweepParams(SweepSpec& sweep, Problem* problem) const {
+  const auto fail = [problem](const QString& message) {
+    if (problem && problem->key.isEmpty()) *problem = {QStringLiteral("sweep.params"), message};
+  };
+  for (int row = 0; row < sweepParams_->rowCount(); ++row) {
+    SweepParam p;
+    p.key = cell(sweepParams_, row, SweepKey);
+    p.log = isChecked(sweepParams_, row, SweepLog);
+    p.integer = isChecked(sweepParams_, row, SweepInteger);
+    const QString values = cell(sweepParams_, row, SweepValues);
+    const QString min = cell(sweepParams_, row, SweepMin), max = cell(sweepParams_, row, SweepMax);
+    QString bad;
+    if (!values.isEmpty()) {
+      if (!parseNumberList(values, p.values, bad)) fail(tr("row %1: \"%2\" is not a number").arg(row + 1).arg(bad));
+      if (!min.isEmpty() || !max.isEmpty())
+        fail(tr("row %1: give values or a min..max range, not both").arg(row + 1));
+    } else if (min.isEmpty() || max.isEmpty()) {
+      fail(tr("row %1: give values, or min and max").arg(row + 1));
+    } else {
+      bool okMin = false, okMax = false;
+      p.min = min.toDouble(&okMin);
+      p.max = max.toDouble(&okMax);
+      if (!okMin) fail(tr("row %1: min \"%2\" is not a number").arg(row + 1).arg(min));
+      if (!okMax) fail(tr("row %1: max \"%2\" is not a number").arg(row + 1).arg(max));
+    }
+    sweep.params.push_back(p);
+  }
 }
 
 void JobForm::setDevices(const QStringList& devices) {
@@ -370,8 +494,7 @@ void JobForm::setSpec(const JobSpec& in) {
     sweepMethod_->setCurrentText(in.sweep.method);
     sweepTrials_->setValue(in.sweep.trials);
     sweepMetric_->setCurrentText(in.sweep.metric);
-    sweepParams_->setRowCount(0);
-    for (const SweepParam& p : in.sweep.params) appendRow(sweepParams_, p.key, numberListText(p.values));
+    fillSweepParams(in.sweep.params);
     s = JobSpec::fromJson(in.sweep.base, tr("sweep base"));  // valid: the sweep was read with it
     s.name = in.name;
   }
@@ -385,6 +508,9 @@ void JobForm::setSpec(const JobSpec& in) {
   device_->setCurrentText(s.device);
   train_->setText(s.data.train);
   validation_->setText(s.data.validation);
+  test_->setText(s.data.test);
+  dataFields_->setRowCount(0);
+  for (auto it = s.data.fields.begin(); it != s.data.fields.end(); ++it) appendRow(dataFields_, it.key(), it.value());
   format_->setCurrentText(s.data.format);
   truncation_->setCurrentText(s.data.truncation);
   responsesOnly_->setChecked(s.data.responsesOnly);
@@ -403,6 +529,8 @@ void JobForm::setSpec(const JobSpec& in) {
   saveEvery_->setValue(int(std::min<int64_t>(t.saveEvery, kMaxInt)));
   logEvery_->setValue(int(std::min<int64_t>(t.logEvery, kMaxInt)));
   dtype_->setCurrentText(t.dtype);
+  qat_->setCurrentText(t.qat);
+  advanced_->setTrain(t);
   trainable_->setText(t.trainable.join(QStringLiteral(", ")));
   loraR_->setValue(s.lora.r);
   loraAlpha_->setValue(s.lora.alpha);
@@ -411,6 +539,13 @@ void JobForm::setSpec(const JobSpec& in) {
   refreshTargetModules();
   setCheckedModules(s.lora.targetModules);
   distill_->setKd(s.kd);
+  EvalSpec e = s.eval;
+  if (s.kind != JobKind::Eval) {
+    // What fromJson gives an evaluation without an eval section, for a switch to kind eval.
+    e.tasks = QStringList{QStringLiteral("perplexity"), QStringLiteral("next_token_accuracy")};
+    if (s.data.format != QLatin1String("text")) e.tasks << QStringLiteral("generation");
+  }
+  eval_->setEval(s.models, e);
   updateKindPages();
   validate();
 }
@@ -434,15 +569,47 @@ JobSpec JobForm::readForm(Problem* problem) const {
   const QString kind = kind_->currentData().toString();
   s.kind = kind == QLatin1String("distill")   ? JobKind::Distill
            : kind == QLatin1String("full_ft") ? JobKind::FullFt
+           : kind == QLatin1String("eval")    ? JobKind::Eval
                                               : JobKind::Lora;
   s.name = name_->text().trimmed();
+  s.data.fields.clear();
+  for (int row = 0; row < dataFields_->rowCount(); ++row) {
+    const QString schema = cell(dataFields_, row, 0), source = cell(dataFields_, row, 1);
+    if (schema.isEmpty() && source.isEmpty()) continue;  // a row added and left blank
+    if (schema.isEmpty()) fail(QStringLiteral("data.fields"), tr("row %1: the schema field is empty").arg(row + 1));
+    if (s.data.fields.contains(schema))
+      fail(QStringLiteral("data.fields"), tr("row %1: \"%2\" is mapped twice").arg(row + 1).arg(schema));
+    s.data.fields.insert(schema, source);
+  }
+  s.device = device_->currentText();
+  s.output = output_->text().trimmed();
+  s.data.format = format_->currentText();
+  if (s.kind == JobKind::Eval) {
+    // An evaluation reads models, data.test and eval.*; the training sections stay out of its JSON.
+    const DataSpec defaults;
+    s.student.clear();
+    s.teacher.clear();
+    s.data.train.clear();
+    s.data.validation.clear();
+    s.data.test = test_->text().trimmed();
+    s.data.responsesOnly = defaults.responsesOnly;
+    s.data.packing = defaults.packing;
+    s.data.bucketing = defaults.bucketing;
+    s.data.truncation = defaults.truncation;
+    s.kd = KdSpec{};
+    s.lora = LoraSpec{};
+    s.train = TrainSpec{};
+    s.models = eval_->models();
+    s.eval = eval_->eval();
+    return s;
+  }
+  s.models.clear();
+  s.eval = EvalSpec{};
+  s.data.test.clear();
   s.student = student_->text().trimmed();
   s.teacher = s.kind == JobKind::Distill ? teacher_->text().trimmed() : QString();
-  s.output = output_->text().trimmed();
-  s.device = device_->currentText();
   s.data.train = train_->text().trimmed();
   s.data.validation = validation_->text().trimmed();
-  s.data.format = format_->currentText();
   s.data.truncation = truncation_->currentText();
   s.data.responsesOnly = responsesOnly_->isChecked();
   s.data.packing = packing_->isChecked();
@@ -460,6 +627,8 @@ JobSpec JobForm::readForm(Problem* problem) const {
   t.saveEvery = saveEvery_->value();
   t.logEvery = logEvery_->value();
   t.dtype = dtype_->currentText();
+  t.qat = qat_->currentText();
+  advanced_->read(t);
   t.trainable = s.kind == JobKind::Lora ? QStringList() : splitList(trainable_->text());
   // Sections of other kinds are left out: fromJson refuses e.g. a kd section on a LoRA job.
   s.lora = LoraSpec{};
@@ -486,7 +655,7 @@ QJsonObject JobForm::buildJson(Problem* problem) const {
   const JobSpec s = readForm(problem);
   QJsonObject job = s.toJson();
   if (s.name.isEmpty()) job.remove(QStringLiteral("name"));  // fromJson then names it after kind and student
-  if (!sweep_->isChecked()) return job;
+  if (!sweep_->isChecked() || s.kind == JobKind::Eval) return job;  // evaluations are not swept
   JobSpec sweep;
   sweep.kind = JobKind::Sweep;
   sweep.name = s.name;
@@ -495,14 +664,7 @@ QJsonObject JobForm::buildJson(Problem* problem) const {
   sweep.sweep.trials = sweepTrials_->value();
   sweep.sweep.metric = sweepMetric_->currentText();
   sweep.sweep.base = job;
-  for (int row = 0; row < sweepParams_->rowCount(); ++row) {
-    SweepParam p;
-    p.key = cell(sweepParams_, row, 0);
-    QString bad;
-    if (!parseNumberList(cell(sweepParams_, row, 1), p.values, bad) && problem && problem->key.isEmpty())
-      *problem = {QStringLiteral("sweep.params"), tr("row %1: \"%2\" is not a number").arg(row + 1).arg(bad)};
-    sweep.sweep.params.push_back(p);
-  }
+  readSweepParams(sweep.sweep, problem);
   QJsonObject out = sweep.toJson();
   if (s.name.isEmpty()) out.remove(QStringLiteral("name"));
   return out;
@@ -578,7 +740,15 @@ bool JobForm::saveTo(const QString& path, QString* error) {
 
 bool JobForm::loadFrom(const QString& path, QString* error) {
   try {
-    setSpec(JobSpec::fromFile(path));
+    const JobSpec spec = JobSpec::fromFile(path);
+    if (spec.kind == JobKind::Quantize || spec.kind == JobKind::Data) {
+      // Shown as another kind it would be saved back as one: refused, the form keeps what it had.
+      if (error)
+        *error = tr("%1: kind %2 is not edited in this form; run it with distillery-cli train.")
+                     .arg(path, jobKindName(spec.kind));
+      return false;
+    }
+    setSpec(spec);
   } catch (const Error& e) {
     if (error) *error = e.message();
     return false;

@@ -1,8 +1,8 @@
-// The job configuration form: distillation, LoRA, full fine-tuning and sweeps over them, with the common train.*
-// and data.* settings. It edits a JobSpec; the JSON it shows, saves and enqueues is JobSpec::toJson() of that
-// spec (the format `distillery-cli train JOB.json` reads), and JobSpec::fromJson is the only validator: its error
+// The job configuration form: distillation, LoRA, full fine-tuning and sweeps over them (grid values or TPE
+// ranges), and evaluations, with the common train.* and data.* settings (rarely used ones folded under Advanced).
+// It edits a JobSpec; the JSON it shows, saves and enqueues is JobSpec::toJson() of that spec (the format
+// `distillery-cli train JOB.json` / `eval JOB.json` reads), and JobSpec::fromJson is the only validator: its error
 // text is shown under the form and the field it names is highlighted (every field's objectName is its key).
-// Keys the form has no field for (e.g. train.weight_decay) keep the value of the last loaded job.
 #pragma once
 #include "jobs/JobPresets.h"
 #include "train/JobSpec.h"
@@ -25,9 +25,15 @@ class QTabWidget;
 class QTableWidget;
 class QTimer;
 
+namespace distillery {
+class Workspace;
+}
+
 namespace distillery::ui {
 
+class AdvancedTraining;
 class DistillSection;
+class EvalSection;
 class NumberSpinBox;
 class SchedulePreview;
 
@@ -46,6 +52,8 @@ class JobForm : public QWidget {
   // Device choices: cpu and cuda:N for each GPU the runtime reports.
   void setDevices(const QStringList& devices);
   void setStartEnabled(bool enabled);
+  // The workspace whose registered models the evaluation page offers (nullptr: none).
+  void setWorkspace(const Workspace* ws);
 
   // Builds the JSON and runs JobSpec::fromJson on it; shows the error under the form (empty text: valid),
   // highlights the field it names and refreshes the JSON view and the schedule preview. Returns the error text.
@@ -75,6 +83,9 @@ class JobForm : public QWidget {
   void highlight(QWidget* field);
   void scheduleUpdate();
   void updateKindPages();
+  void readSweepParams(SweepSpec& sweep, Problem* problem) const;
+  void fillSweepParams(const std::vector<SweepParam>& params);
+  void appendSweepRow(const SweepParam& p);
   void refreshTargetModules();
   QStringList checkedModules() const;
   void setCheckedModules(const QStringList& modules);
@@ -88,12 +99,14 @@ class JobForm : public QWidget {
   QComboBox* kind_;
   QLineEdit *name_, *student_, *teacher_, *output_;
   QComboBox* device_;
-  QLineEdit *train_, *validation_;
+  QLineEdit *train_, *validation_, *test_;
+  QTableWidget* dataFields_;
   QComboBox *format_, *truncation_;
   QCheckBox *responsesOnly_, *packing_, *bucketing_;
   QSpinBox *maxSteps_, *batchSize_, *gradAccum_, *seqLen_, *warmup_, *seed_, *evalEvery_, *saveEvery_, *logEvery_;
   NumberSpinBox* lr_;
-  QComboBox *scheduler_, *dtype_;
+  QComboBox *scheduler_, *dtype_, *qat_;
+  AdvancedTraining* advanced_;
   QLineEdit* trainable_;
   QSpinBox* loraR_;
   NumberSpinBox *loraAlpha_, *loraDropout_;
@@ -102,6 +115,8 @@ class JobForm : public QWidget {
   QCheckBox* rslora_;
   QString modulesScannedFor_;  // the student folder the module list was read from
   DistillSection* distill_;
+  EvalSection* eval_;
+  QWidget *trainPage_, *loraPage_, *fullFtPage_, *kdPage_, *evalPage_, *sweepPage_;  // tabs_'s pages
   QGroupBox* sweep_;
   QComboBox *sweepMethod_, *sweepMetric_;
   QSpinBox* sweepTrials_;

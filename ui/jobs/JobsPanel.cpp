@@ -141,6 +141,7 @@ void JobsPanel::setWorkspace(const Workspace* ws, JobRunner* runner) {
   runner_ = runner;
   model_->setSource(ws ? std::optional<Store>(ws->store()) : std::nullopt, runner);
   form_->setStartEnabled(runner != nullptr);
+  form_->setWorkspace(ws);
   lastMetrics_.clear();
   if (runner) {
     connect(runner, &JobRunner::jobStatusChanged, this, [this](qint64 id, const QString& status) {
