@@ -14,6 +14,7 @@
 #include "jobs/JobRunner.h"
 #include "jobs/JobTableModel.h"
 #include "jobs/JobsPanel.h"
+#include "jobs/QuantizeSection.h"
 #include "jobs/SchedulePreview.h"
 #include "kd/Schedule.h"
 #include "store/ModelStore.h"
@@ -705,12 +706,81 @@ class TestGuiJobs : public QObject {
              qPrintable(form.errorText()));
   }
 
+  void quantizeFormMatchesTheFile() {
+    const JobSpec file = JobSpec::fromFile(jobsData(QStringLiteral("quantize_check_job.json")));
+    JobForm form;
+    setChoice(&form, QStringLiteral("kind"), QStringLiteral("quantize"));
+    QWidget* page = form.findChild<QuantizeSection*>();
+    setText(&form, QStringLiteral("name"), QStringLiteral("tiny-llama int4-g32"));
+    setText(&form, QStringLiteral("output"), QStringLiteral("/tmp/distillery-examples/tiny-llama-int4"));
+    setChoice(&form, QStringLiteral("device"), QStringLiteral("cpu"));
+    setText(page, QStringLiteral("model"), file.model);
+    setChoice(page, QStringLiteral("quantize.scheme"), QStringLiteral("int4-g32"));
+    setChoice(page, QStringLiteral("quantize.activations"), QStringLiteral("int8"));
+    setText(page, QStringLiteral("data.test"), jobsData(QStringLiteral("text.jsonl")));
+    setInt(page, QStringLiteral("eval.seq_len"), 32);
+    setInt(page, QStringLiteral("eval.stride"), 16);
+    setInt(page, QStringLiteral("eval.max_samples"), 4);
+    QCOMPARE(form.validate(), QString());
+    const JobSpec fromForm = JobSpec::fromJson(form.json(), QStringLiteral("form"));
+    QCOMPARE(fromForm.toJson(), file.toJson());
+    QVERIFY(fromForm == file);
+    for (const char* k : {"student", "teacher", "train", "lora", "kd", "sweep", "models"})
+      QVERIFY2(!form.json().contains(QLatin1String(k)), k);
+    // Saved, loaded back, and the example file itself: the same job.
+    QTemporaryDir dir;
+    QString error;
+    QVERIFY2(form.saveTo(dir.filePath(QStringLiteral("q.json")), &error), qPrintable(error));
+    JobForm again;
+    QVERIFY2(again.loadFrom(dir.filePath(QStringLiteral("q.json")), &error), qPrintable(error));
+    QCOMPARE(again.json(), form.json());
+    JobForm loaded;
+    QVERIFY2(loaded.loadFrom(jobsData(QStringLiteral("quantize_check_job.json")), &error), qPrintable(error));
+    QCOMPARE(loaded.json(), form.json());
+    // Without the check: no data or eval section.
+    setText(page, QStringLiteral("data.test"), QString());
+    QCOMPARE(form.validate(), QString());
+    QVERIFY(!form.json().contains(QStringLiteral("data")) && !form.json().contains(QStringLiteral("eval")));
+  }
+
+  void quantizeProblemsNameTheirKey() {
+    JobForm form;
+    QString error;
+    QVERIFY2(form.loadFrom(jobsData(QStringLiteral("quantize_check_job.json")), &error), qPrintable(error));
+    QWidget* page = form.findChild<QuantizeSection*>();
+    const auto highlighted = [&](const QString& key) {
+      return field<QWidget>(page, key)->styleSheet().contains(QStringLiteral("#c62828"));
+    };
+    // The check's window fields are the quantization page's, not the evaluation page's namesakes.
+    setInt(page, QStringLiteral("eval.stride"), 0);
+    QVERIFY2(form.validate().contains(QStringLiteral("eval.stride")), qPrintable(form.errorText()));
+    QCOMPARE(form.errorField(), QStringLiteral("eval.stride"));
+    QVERIFY(highlighted(QStringLiteral("eval.stride")));
+    setInt(page, QStringLiteral("eval.stride"), 16);
+    // Simulated int8 activations need an integer scheme.
+    setChoice(page, QStringLiteral("quantize.scheme"), QStringLiteral("f16"));
+    QVERIFY2(form.validate().contains(QStringLiteral("quantize.activations")), qPrintable(form.errorText()));
+    QVERIFY(highlighted(QStringLiteral("quantize.activations")));
+    setChoice(page, QStringLiteral("quantize.activations"), QStringLiteral("none"));
+    QCOMPARE(form.validate(), QString());
+    // An adapter merged first cannot be checked against the model folder.
+    setText(page, QStringLiteral("quantize.adapter"),
+            fixture(QStringLiteral("tiny-llama")) + QStringLiteral("/lora-adapter"));
+    QVERIFY2(form.validate().contains(QStringLiteral("data.test")), qPrintable(form.errorText()));
+    QVERIFY(highlighted(QStringLiteral("data.test")));
+    setText(page, QStringLiteral("data.test"), QString());
+    QCOMPARE(form.validate(), QString());
+    setText(page, QStringLiteral("model"), QString());
+    QVERIFY2(form.validate().contains(QStringLiteral("model")), qPrintable(form.errorText()));
+    QVERIFY(highlighted(QStringLiteral("model")));
+  }
+
   void toolKindFilesAreRefused() {
-    // Valid jobs of kinds the form does not edit: refused with the file and kind, the form keeps its job.
+    // Valid jobs of the kind the form does not edit (data): refused with the file and kind, the form keeps its job.
     JobForm form;
     enterLoraExample(form);
     const QJsonObject kept = form.json();
-    for (const char* name : {"quantize_job.json", "clean_job.json"}) {
+    for (const char* name : {"clean_job.json"}) {
       const QString path = jobsData(QLatin1String(name));
       const JobSpec spec = JobSpec::fromFile(path);
       QString error;
@@ -733,7 +803,9 @@ class TestGuiJobs : public QObject {
     QVERIFY(testers.size() >= 20);
     QString error;
     // Filling, refilling and editing every table and list the form has.
-    for (const char* file : {"eval_job.json", "tpe_sweep.json", "advanced_job.json", "kd_job.json", "eval_job.json"})
+    for (const char* file :
+         {"eval_job.json", "tpe_sweep.json", "advanced_job.json", "kd_job.json", "quantize_check_job.json",
+          "eval_job.json"})
       QVERIFY2(form.loadFrom(jobsData(QLatin1String(file)), &error), qPrintable(error));
     EvalSection* section = form.findChild<EvalSection*>();
     section->addModel(QString(), fixture(QStringLiteral("tiny-qwen2")));

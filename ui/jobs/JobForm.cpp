@@ -8,6 +8,7 @@
 #include "jobs/DistillSection.h"
 #include "jobs/EvalSection.h"
 #include "jobs/FormFields.h"
+#include "jobs/QuantizeSection.h"
 #include "jobs/SchedulePreview.h"
 
 #include <QtCore/QJsonDocument>
@@ -83,11 +84,13 @@ JobForm::JobForm(QWidget* parent) : QWidget(parent), tabs_(new QTabWidget(this))
   QFormLayout* job = addPage(tabs_, tr("&Job"), QStringLiteral("pageJob"));
   kind_ = addChoiceField(job, QStringLiteral("kind"), tr("&Kind:"), {},
                          tr("What the job does: distillation from a teacher, LoRA adapters, all (or some) weights "
-                            "of the student, or an evaluation of several models on a test set."));
+                            "of the student, an evaluation of several models on a test set, or the quantization of "
+                            "a model folder."));
   kind_->addItem(tr("Distillation"), QStringLiteral("distill"));
   kind_->addItem(tr("LoRA"), QStringLiteral("lora"));
   kind_->addItem(tr("Full fine-tuning"), QStringLiteral("full_ft"));
   kind_->addItem(tr("Evaluation"), QStringLiteral("eval"));
+  kind_->addItem(tr("Quantization"), QStringLiteral("quantize"));
   kind_->setCurrentIndex(1);
   name_ = addTextField(job, QStringLiteral("name"), tr("&Name:"),
                        tr("Shown in the queue; empty: the kind and the student folder's name."));
@@ -97,13 +100,15 @@ JobForm::JobForm(QWidget* parent) : QWidget(parent), tabs_(new QTabWidget(this))
                           tr("Distillation only: the model folder whose soft targets the student learns."));
   output_ = addPathField(job, QStringLiteral("output"), tr("&Output:"), true,
                          tr("Folder for the trained model or adapter, metrics.jsonl, state.json and checkpoints "
-                            "(an evaluation: its results and per-sample outputs)."));
+                            "(an evaluation: its results and per-sample outputs; a quantization: the quantized "
+                            "model)."));
   device_ = addChoiceField(job, QStringLiteral("device"), tr("&Device:"), {QStringLiteral("cpu")},
                            tr("Where the job runs: cpu, or cuda:N for a GPU the runtime reports. One job per GPU "
                               "at a time."));
 
   // Data.
   QFormLayout* data = addPage(tabs_, tr("&Data"), QStringLiteral("pageData"));
+  dataPage_ = tabs_->widget(tabs_->count() - 1);
   train_ = addPathField(data, QStringLiteral("data.train"), tr("T&raining set:"), false,
                         tr("Dataset file: JSONL, JSON array, CSV/TSV or text."));
   validation_ = addPathField(data, QStringLiteral("data.validation"), tr("&Validation set:"), false,
@@ -224,6 +229,10 @@ JobForm::JobForm(QWidget* parent) : QWidget(parent), tabs_(new QTabWidget(this))
   // Evaluation.
   eval_ = new EvalSection;
   evalPage_ = addScrollTab(tabs_, eval_, tr("Evaluat&ion"));
+
+  // Quantization.
+  quantize_ = new QuantizeSection;
+  quantizePage_ = addScrollTab(tabs_, quantize_, tr("&Quantization"));
 
   // Sweep.
   QFormLayout* sweepPage = addPage(tabs_, tr("S&weep"), QStringLiteral("pageSweep"));
@@ -363,20 +372,25 @@ void JobForm::updateKindPages() {
   const QString kind = kind_->currentData().toString();
   const bool distill = kind == QLatin1String("distill");
   const bool eval = kind == QLatin1String("eval");
+  const bool quantize = kind == QLatin1String("quantize");
+  const bool training = !eval && !quantize;
   teacher_->parentWidget()->setEnabled(distill);
-  // An evaluation scores the models of its own page on data.test and trains nothing.
-  student_->parentWidget()->setEnabled(!eval);
+  // An evaluation scores the models of its own page on data.test and trains nothing; a quantization reads only
+  // its own page.
+  student_->parentWidget()->setEnabled(training);
   for (QWidget* w : {train_->parentWidget(), validation_->parentWidget(), static_cast<QWidget*>(truncation_),
                      static_cast<QWidget*>(responsesOnly_), static_cast<QWidget*>(packing_),
                      static_cast<QWidget*>(bucketing_)})
     w->setEnabled(!eval);
   test_->parentWidget()->setEnabled(eval);
-  tabs_->setTabEnabled(tabs_->indexOf(trainPage_), !eval);
+  tabs_->setTabEnabled(tabs_->indexOf(dataPage_), !quantize);
+  tabs_->setTabEnabled(tabs_->indexOf(trainPage_), training);
   tabs_->setTabEnabled(tabs_->indexOf(loraPage_), kind == QLatin1String("lora"));
   tabs_->setTabEnabled(tabs_->indexOf(fullFtPage_), distill || kind == QLatin1String("full_ft"));
   tabs_->setTabEnabled(tabs_->indexOf(kdPage_), distill);
   tabs_->setTabEnabled(tabs_->indexOf(evalPage_), eval);
-  tabs_->setTabEnabled(tabs_->indexOf(sweepPage_), !eval);
+  tabs_->setTabEnabled(tabs_->indexOf(quantizePage_), quantize);
+  tabs_->setTabEnabled(tabs_->indexOf(sweepPage_), training);
 }
 
 void JobForm::setWorkspace(const Workspace* ws) { eval_->setWorkspace(ws); }
@@ -546,6 +560,7 @@ void JobForm::setSpec(const JobSpec& in) {
     if (s.data.format != QLatin1String("text")) e.tasks << QStringLiteral("generation");
   }
   eval_->setEval(s.models, e);
+  quantize_->setSpec(s);
   updateKindPages();
   validate();
 }
@@ -570,10 +585,11 @@ JobSpec JobForm::readForm(Problem* problem) const {
   s.kind = kind == QLatin1String("distill")   ? JobKind::Distill
            : kind == QLatin1String("full_ft") ? JobKind::FullFt
            : kind == QLatin1String("eval")    ? JobKind::Eval
+           : kind == QLatin1String("quantize") ? JobKind::Quantize
                                               : JobKind::Lora;
   s.name = name_->text().trimmed();
   s.data.fields.clear();
-  for (int row = 0; row < dataFields_->rowCount(); ++row) {
+  for (int row = 0; s.kind != JobKind::Quantize && row < dataFields_->rowCount(); ++row) {
     const QString schema = cell(dataFields_, row, 0), source = cell(dataFields_, row, 1);
     if (schema.isEmpty() && source.isEmpty()) continue;  // a row added and left blank
     if (schema.isEmpty()) fail(QStringLiteral("data.fields"), tr("row %1: the schema field is empty").arg(row + 1));
@@ -584,6 +600,19 @@ JobSpec JobForm::readForm(Problem* problem) const {
   s.device = device_->currentText();
   s.output = output_->text().trimmed();
   s.data.format = format_->currentText();
+  if (s.kind == JobKind::Quantize) {
+    // A quantization reads model, quantize.*, and data.test with eval's windows for its check: nothing else.
+    s.student.clear();
+    s.teacher.clear();
+    s.kd = KdSpec{};
+    s.lora = LoraSpec{};
+    s.train = TrainSpec{};
+    s.models.clear();
+    quantize_->read(s);
+    return s;
+  }
+  s.model.clear();
+  s.quantize = QuantizeSettings{};
   if (s.kind == JobKind::Eval) {
     // An evaluation reads models, data.test and eval.*; the training sections stay out of its JSON.
     const DataSpec defaults;
@@ -655,7 +684,8 @@ QJsonObject JobForm::buildJson(Problem* problem) const {
   const JobSpec s = readForm(problem);
   QJsonObject job = s.toJson();
   if (s.name.isEmpty()) job.remove(QStringLiteral("name"));  // fromJson then names it after kind and student
-  if (!sweep_->isChecked() || s.kind == JobKind::Eval) return job;  // evaluations are not swept
+  // Only training kinds are swept.
+  if (!sweep_->isChecked() || s.kind == JobKind::Eval || s.kind == JobKind::Quantize) return job;
   JobSpec sweep;
   sweep.kind = JobKind::Sweep;
   sweep.name = s.name;
@@ -672,7 +702,13 @@ QJsonObject JobForm::buildJson(Problem* problem) const {
 
 QWidget* JobForm::fieldFor(QString key) const {
   if (key.startsWith(QLatin1String("sweep.base."))) key = key.mid(11);
+  // The quantization page has its own data.test and eval.* fields: the current kind's page is searched first.
+  const QString kind = kind_->currentData().toString();
+  QWidget* page = kind == QLatin1String("quantize") ? static_cast<QWidget*>(quantize_)
+                  : kind == QLatin1String("eval")   ? static_cast<QWidget*>(eval_)
+                                                    : nullptr;
   while (!key.isEmpty()) {
+    if (auto* w = page ? page->findChild<QWidget*>(key) : nullptr) return w;
     if (auto* w = findChild<QWidget*>(key); w && w != this) return w;
     const qsizetype cut = std::max(key.lastIndexOf(QLatin1Char('.')), key.lastIndexOf(QLatin1Char('[')));
     if (cut <= 0) break;
@@ -741,7 +777,7 @@ bool JobForm::saveTo(const QString& path, QString* error) {
 bool JobForm::loadFrom(const QString& path, QString* error) {
   try {
     const JobSpec spec = JobSpec::fromFile(path);
-    if (spec.kind == JobKind::Quantize || spec.kind == JobKind::Data) {
+    if (spec.kind == JobKind::Data) {
       // Shown as another kind it would be saved back as one: refused, the form keeps what it had.
       if (error)
         *error = tr("%1: kind %2 is not edited in this form; run it with distillery-cli train.")

@@ -1,8 +1,9 @@
 // The job configuration form: distillation, LoRA, full fine-tuning and sweeps over them (grid values or TPE
-// ranges), and evaluations, with the common train.* and data.* settings (rarely used ones folded under Advanced).
-// It edits a JobSpec; the JSON it shows, saves and enqueues is JobSpec::toJson() of that spec (the format
-// `distillery-cli train JOB.json` / `eval JOB.json` reads), and JobSpec::fromJson is the only validator: its error
-// text is shown under the form and the field it names is highlighted (every field's objectName is its key).
+// ranges), evaluations and quantizations, with the common train.* and data.* settings (rarely used ones folded
+// under Advanced). It edits a JobSpec; the JSON it shows, saves and enqueues is JobSpec::toJson() of that spec
+// (the format `distillery-cli train JOB.json` / `eval JOB.json` reads; kind data is not edited here), and
+// JobSpec::fromJson is the only validator: its error text is shown under the form and the field it names is
+// highlighted (every field's objectName is its key).
 #pragma once
 #include "jobs/JobPresets.h"
 #include "train/JobSpec.h"
@@ -34,6 +35,7 @@ namespace distillery::ui {
 class AdvancedTraining;
 class DistillSection;
 class EvalSection;
+class QuantizeSection;
 class NumberSpinBox;
 class SchedulePreview;
 
@@ -116,7 +118,9 @@ class JobForm : public QWidget {
   QString modulesScannedFor_;  // the student folder the module list was read from
   DistillSection* distill_;
   EvalSection* eval_;
-  QWidget *trainPage_, *loraPage_, *fullFtPage_, *kdPage_, *evalPage_, *sweepPage_;  // tabs_'s pages
+  QuantizeSection* quantize_;
+  // tabs_'s pages
+  QWidget *dataPage_, *trainPage_, *loraPage_, *fullFtPage_, *kdPage_, *evalPage_, *quantizePage_, *sweepPage_;
   QGroupBox* sweep_;
   QComboBox *sweepMethod_, *sweepMetric_;
   QSpinBox* sweepTrials_;
