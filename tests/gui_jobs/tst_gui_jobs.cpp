@@ -717,10 +717,10 @@ class TestGuiJobs : public QObject {
     setText(page, QStringLiteral("model"), file.model);
     setChoice(page, QStringLiteral("quantize.scheme"), QStringLiteral("int4-g32"));
     setChoice(page, QStringLiteral("quantize.activations"), QStringLiteral("int8"));
-    setText(page, QStringLiteral("data.test"), jobsData(QStringLiteral("text.jsonl")));
-    setInt(page, QStringLiteral("eval.seq_len"), 32);
-    setInt(page, QStringLiteral("eval.stride"), 16);
-    setInt(page, QStringLiteral("eval.max_samples"), 4);
+    setText(page, QStringLiteral("quantize.check.data.test"), jobsData(QStringLiteral("text.jsonl")));
+    setInt(page, QStringLiteral("quantize.check.eval.seq_len"), 32);
+    setInt(page, QStringLiteral("quantize.check.eval.stride"), 16);
+    setInt(page, QStringLiteral("quantize.check.eval.max_samples"), 4);
     QCOMPARE(form.validate(), QString());
     const JobSpec fromForm = JobSpec::fromJson(form.json(), QStringLiteral("form"));
     QCOMPARE(fromForm.toJson(), file.toJson());
@@ -738,7 +738,7 @@ class TestGuiJobs : public QObject {
     QVERIFY2(loaded.loadFrom(jobsData(QStringLiteral("quantize_check_job.json")), &error), qPrintable(error));
     QCOMPARE(loaded.json(), form.json());
     // Without the check: no data or eval section.
-    setText(page, QStringLiteral("data.test"), QString());
+    setText(page, QStringLiteral("quantize.check.data.test"), QString());
     QCOMPARE(form.validate(), QString());
     QVERIFY(!form.json().contains(QStringLiteral("data")) && !form.json().contains(QStringLiteral("eval")));
   }
@@ -752,11 +752,11 @@ class TestGuiJobs : public QObject {
       return field<QWidget>(page, key)->styleSheet().contains(QStringLiteral("#c62828"));
     };
     // The check's window fields are the quantization page's, not the evaluation page's namesakes.
-    setInt(page, QStringLiteral("eval.stride"), 0);
+    setInt(page, QStringLiteral("quantize.check.eval.stride"), 0);
     QVERIFY2(form.validate().contains(QStringLiteral("eval.stride")), qPrintable(form.errorText()));
-    QCOMPARE(form.errorField(), QStringLiteral("eval.stride"));
-    QVERIFY(highlighted(QStringLiteral("eval.stride")));
-    setInt(page, QStringLiteral("eval.stride"), 16);
+    QCOMPARE(form.errorField(), QStringLiteral("quantize.check.eval.stride"));
+    QVERIFY(highlighted(QStringLiteral("quantize.check.eval.stride")));
+    setInt(page, QStringLiteral("quantize.check.eval.stride"), 16);
     // Simulated int8 activations need an integer scheme.
     setChoice(page, QStringLiteral("quantize.scheme"), QStringLiteral("f16"));
     QVERIFY2(form.validate().contains(QStringLiteral("quantize.activations")), qPrintable(form.errorText()));
@@ -767,8 +767,8 @@ class TestGuiJobs : public QObject {
     setText(page, QStringLiteral("quantize.adapter"),
             fixture(QStringLiteral("tiny-llama")) + QStringLiteral("/lora-adapter"));
     QVERIFY2(form.validate().contains(QStringLiteral("data.test")), qPrintable(form.errorText()));
-    QVERIFY(highlighted(QStringLiteral("data.test")));
-    setText(page, QStringLiteral("data.test"), QString());
+    QVERIFY(highlighted(QStringLiteral("quantize.check.data.test")));
+    setText(page, QStringLiteral("quantize.check.data.test"), QString());
     QCOMPARE(form.validate(), QString());
     setText(page, QStringLiteral("model"), QString());
     QVERIFY2(form.validate().contains(QStringLiteral("model")), qPrintable(form.errorText()));

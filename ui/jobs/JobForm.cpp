@@ -702,13 +702,12 @@ QJsonObject JobForm::buildJson(Problem* problem) const {
 
 QWidget* JobForm::fieldFor(QString key) const {
   if (key.startsWith(QLatin1String("sweep.base."))) key = key.mid(11);
-  // The quantization page has its own data.test and eval.* fields: the current kind's page is searched first.
-  const QString kind = kind_->currentData().toString();
-  QWidget* page = kind == QLatin1String("quantize") ? static_cast<QWidget*>(quantize_)
-                  : kind == QLatin1String("eval")   ? static_cast<QWidget*>(eval_)
-                                                    : nullptr;
+  // The quantization page's fidelity check has its own data.test and eval.* fields, named under quantize.check.
+  // so that they never shadow the Data and Evaluation pages' fields of the same keys.
+  if (kind_->currentData().toString() == QLatin1String("quantize") &&
+      (key == QLatin1String("data.test") || key.startsWith(QLatin1String("eval."))))
+    key.prepend(QStringLiteral("quantize.check."));
   while (!key.isEmpty()) {
-    if (auto* w = page ? page->findChild<QWidget*>(key) : nullptr) return w;
     if (auto* w = findChild<QWidget*>(key); w && w != this) return w;
     const qsizetype cut = std::max(key.lastIndexOf(QLatin1Char('.')), key.lastIndexOf(QLatin1Char('[')));
     if (cut <= 0) break;

@@ -32,15 +32,15 @@ QuantizeSection::QuantizeSection(QWidget* parent) : QWidget(parent) {
   auto* check = new QGroupBox(tr("Fidelity check against the float model (optional)"), this);
   check->setObjectName(QStringLiteral("quantizeCheck"));
   auto* cf = new QFormLayout(check);
-  test_ = addPathField(cf, QStringLiteral("data.test"), tr("&Test rows:"), false,
+  test_ = addPathField(cf, QStringLiteral("quantize.check.data.test"), tr("&Test rows:"), false,
                        tr("Dataset of {\"text\"} rows on which the quantized model is compared with the float one "
                           "(KLD, same top-1, perplexity ratio); empty: no check."));
-  seqLen_ = addIntField(cf, QStringLiteral("eval.seq_len"), tr("&Window length:"), 0, 1 << 20,
+  seqLen_ = addIntField(cf, QStringLiteral("quantize.check.eval.seq_len"), tr("&Window length:"), 0, 1 << 20,
                         tr("Tokens per window of the check, ≥ 2 and at most the model's max_position_embeddings; "
                            "typical 256–2048."));
-  stride_ = addIntField(cf, QStringLiteral("eval.stride"), tr("Window st&ride:"), 0, 1 << 20,
+  stride_ = addIntField(cf, QStringLiteral("quantize.check.eval.stride"), tr("Window st&ride:"), 0, 1 << 20,
                         tr("Tokens the window moves by, 1..window length; typical half the window."));
-  maxSamples_ = addIntField(cf, QStringLiteral("eval.max_samples"), tr("Max sam&ples:"), 0,
+  maxSamples_ = addIntField(cf, QStringLiteral("quantize.check.eval.max_samples"), tr("Max sam&ples:"), 0,
                             std::numeric_limits<int>::max(),
                             tr("Checks only the first N rows (0: all); typical 100–1000."));
   form->addRow(check);
