@@ -193,8 +193,8 @@ class TestJobsTasks : public QObject {
       QTest::addRow("%s", name) << QByteArray(patch) << QString::fromUtf8(message);
     };
     row("unknown top key", R"({"epochs": 3})",
-        "job.json: epochs is not a known key (expected one of: kind, name, teacher, student, data, kd, lora, train, "
-        "sweep, models, eval, device, output)");
+        "job.json: epochs is not a known key (expected one of: kind, name, teacher, student, model, data, kd, lora, "
+        "train, sweep, models, eval, quantize, data_op, device, output)");
     row("unknown nested key", R"({"lora": {"rank": 8}})",
         "job.json: lora.rank is not a known key (expected one of: r, alpha, dropout, target_modules, rslora)");
     row("unknown schedule key", R"({"kd": {"temperature_schedule": {"kind": "linear", "stop": 1}}})",
@@ -202,7 +202,7 @@ class TestJobsTasks : public QObject {
         "per_stage)");
     row("missing kind", R"({"kind": null})", "job.json: kind is missing");
     row("bad kind", R"({"kind": "pretrain"})",
-        "job.json: kind=\"pretrain\" must be one of: distill, lora, full_ft, sweep, eval");
+        "job.json: kind=\"pretrain\" must be one of: distill, lora, full_ft, sweep, eval, quantize, data");
     row("missing student", R"({"student": null})", "job.json: student is missing");
     row("empty student", R"({"student": ""})", "job.json: student=\"\" must not be empty");
     row("missing output", R"({"output": null})", "job.json: output is missing");
