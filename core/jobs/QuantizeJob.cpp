@@ -1,5 +1,6 @@
 #include "jobs/QuantizeJob.h"
 
+#include "audit/AuditLog.h"
 #include "eval/KldRun.h"
 #include "jobs/TaskSupport.h"
 #include "jobs/ToolJob.h"
@@ -39,6 +40,11 @@ TrainResult runQuantizeJob(const JobSpec& spec, JobContext& ctx) {
     outcome.state.insert(QStringLiteral("tensors"), qint64(result.tensors));
     if (result.stopped) return outcome;
     outcome.state.insert(QStringLiteral("summary"), result.summary);
+    // A quantized model saved in a workspace is an audited action of its own (beside the job's status rows).
+    if (ctx.store)
+      recordAudit(*ctx.store, QStringLiteral("model.quantized"), QStringLiteral("model"), spec.output,
+                  {{"source", spec.model}, {"scheme", spec.quantize.scheme}, {"adapter", spec.quantize.adapter},
+                   {"job_id", ctx.jobId}});
     progress.message(
         QStringLiteral("quantized %1 tensors (%2) into %3").arg(result.tensors).arg(spec.quantize.scheme, spec.output));
     if (!check) return outcome;
