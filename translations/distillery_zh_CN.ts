@@ -471,6 +471,81 @@
     </message>
 </context>
 <context>
+    <name>distillery::ui::AdvancedTraining</name>
+    <message>
+        <source>Advanced: optimi&amp;zer and stopping</source>
+        <translation>高级：优化器与停止(&amp;Z)</translation>
+    </message>
+    <message>
+        <source>Optimizer, clipping and stopping settings most runs leave at their defaults.</source>
+        <translation>优化器、梯度裁剪和停止设置，大多数运行保持默认值即可。</translation>
+    </message>
+    <message>
+        <source>Weig&amp;ht decay:</source>
+        <translation>权重衰减(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>AdamW decoupled weight decay (not on norms and biases), ≥ 0; typical 0–0.1.</source>
+        <translation>AdamW 解耦权重衰减（不作用于归一化层和偏置），≥ 0；通常为 0–0.1。</translation>
+    </message>
+    <message>
+        <source>Adam β&amp;1:</source>
+        <translation>Adam β1(&amp;1)：</translation>
+    </message>
+    <message>
+        <source>AdamW first-moment decay, in [0, 1); typical 0.9.</source>
+        <translation>AdamW 一阶矩衰减率，取值范围 [0, 1)；通常为 0.9。</translation>
+    </message>
+    <message>
+        <source>Adam β&amp;2:</source>
+        <translation>Adam β2(&amp;2)：</translation>
+    </message>
+    <message>
+        <source>AdamW second-moment decay, in [0, 1); typical 0.95–0.999.</source>
+        <translation>AdamW 二阶矩衰减率，取值范围 [0, 1)；通常为 0.95–0.999。</translation>
+    </message>
+    <message>
+        <source>Adam e&amp;psilon (ε):</source>
+        <translation>Adam epsilon（ε）(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>AdamW denominator term, &gt; 0; typical 1e-8 (1e-6 for bf16).</source>
+        <translation>AdamW 分母中的稳定项，&gt; 0；通常为 1e-8（bf16 时为 1e-6）。</translation>
+    </message>
+    <message>
+        <source>Max gradient &amp;norm:</source>
+        <translation>最大梯度范数(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>Clips the global gradient norm to this (0: off); typical 0.5–1.</source>
+        <translation>将全局梯度范数裁剪到此值（0：关闭）；通常为 0.5–1。</translation>
+    </message>
+    <message>
+        <source>Early-stop th&amp;reshold:</source>
+        <translation>早停阈值(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>Early stopping: an evaluation counts as worse when validation loss &gt; best·(1 + this), ≥ 0; typical 0–0.1. Needs a validation set.</source>
+        <translation>早停：当验证损失 &gt; 最佳值·(1 + 此值) 时，该次评估视为变差，≥ 0；通常为 0–0.1。需要验证集。</translation>
+    </message>
+    <message>
+        <source>Pat&amp;ience:</source>
+        <translation>耐心值(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>Early stopping: worse evaluations in a row before the run stops (0: off); typical 2–5.</source>
+        <translation>早停：连续出现多少次变差的评估后停止运行（0：关闭）；通常为 2–5。</translation>
+    </message>
+    <message>
+        <source>Ma&amp;x bad steps:</source>
+        <translation>最大异常步数(&amp;X)：</translation>
+    </message>
+    <message>
+        <source>Steps in a row with a NaN/Inf loss (skipped) before the job fails, ≥ 1; typical 3–10.</source>
+        <translation>连续多少步出现 NaN/Inf 损失（这些步会被跳过）后任务失败，≥ 1；通常为 3–10。</translation>
+    </message>
+</context>
+<context>
     <name>distillery::ui::AuditPanel</name>
     <message>
         <source>&amp;Verify chain</source>
@@ -715,6 +790,145 @@ previous %2</source>
     <message>
         <source>unexpected failure in the worker thread</source>
         <translation>工作线程发生意外故障</translation>
+    </message>
+</context>
+<context>
+    <name>distillery::ui::CleanDialog</name>
+    <message>
+        <source>Clean a dataset</source>
+        <translation>清洗数据集</translation>
+    </message>
+    <message>
+        <source>&amp;Unicode form:</source>
+        <translation>Unicode 规范化形式(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>Rewrite text fields to this normal form. NFC composes accents (safe, usual); NFKC also folds compatibility forms (full-width letters, ligatures); none keeps the text.</source>
+        <translation>将文本字段改写为此规范化形式。NFC 合成重音符号（安全，常用）；NFKC 还会折叠兼容字符（全角字母、连字）；none 保持文本不变。</translation>
+    </message>
+    <message>
+        <source>Keep &amp;control characters</source>
+        <translation>保留控制字符(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Off (usual): control characters (C0, DEL, C1) are deleted from text fields, newlines and tabs kept. On: text is left as it is.</source>
+        <translation>关闭（常用）：从文本字段中删除控制字符（C0、DEL、C1），保留换行符和制表符。开启：文本保持原样。</translation>
+    </message>
+    <message>
+        <source>Keep &amp;empty rows</source>
+        <translation>保留空行(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Off (usual): rows whose text is empty or whitespace only are dropped.</source>
+        <translation>关闭（常用）：丢弃文本为空或仅含空白字符的行。</translation>
+    </message>
+    <message>
+        <source>&amp;Length in:</source>
+        <translation>长度单位(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Whether the length limits count characters (code points) or tokens of the chosen tokenizer.</source>
+        <translation>长度限制按字符（码位）计数，还是按所选分词器的词元计数。</translation>
+    </message>
+    <message>
+        <source>characters</source>
+        <translation>字符</translation>
+    </message>
+    <message>
+        <source>tokens</source>
+        <translation>词元</translation>
+    </message>
+    <message>
+        <source>Mi&amp;nimum length:</source>
+        <translation>最小长度(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>Drop rows shorter than this (0: no minimum). Typical: 1–20 characters, 4–16 tokens.</source>
+        <translation>丢弃短于此值的行（0：无最小值）。通常为：1–20 个字符，4–16 个词元。</translation>
+    </message>
+    <message>
+        <source>Ma&amp;ximum length:</source>
+        <translation>最大长度(&amp;X)：</translation>
+    </message>
+    <message>
+        <source>Drop rows longer than this (0: no maximum). Typical: the training sequence length in tokens (512–4096), or 2000–20000 characters.</source>
+        <translation>丢弃长于此值的行（0：无最大值）。通常为：训练序列长度（以词元计，512–4096），或 2000–20000 个字符。</translation>
+    </message>
+    <message>
+        <source>To&amp;kenizer:</source>
+        <translation>分词器(&amp;K)：</translation>
+    </message>
+    <message>
+        <source>The workspace model whose tokenizer counts tokens for the length limits in tokens.</source>
+        <translation>工作区中的模型；以词元计的长度限制使用其分词器统计词元数。</translation>
+    </message>
+    <message>
+        <source>&amp;Scripts:</source>
+        <translation>文字系统(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>Keep rows whose letters are mostly in these scripts, comma-separated Unicode script names: latin, han, cyrillic, arabic... (cjk = han, hiragana, katakana, hangul). Empty: no script filter.</source>
+        <translation>保留字母主要属于这些文字系统的行，以逗号分隔的 Unicode 文字系统名称：latin、han、cyrillic、arabic...（cjk = han、hiragana、katakana、hangul）。留空：不按文字系统筛选。</translation>
+    </message>
+    <message>
+        <source>any script</source>
+        <translation>任意文字系统</translation>
+    </message>
+    <message>
+        <source>Minimum script s&amp;hare:</source>
+        <translation>最低文字系统占比(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>Share of a row&apos;s letters that must be in the scripts above, 0–1. Typical 0.5–0.9.</source>
+        <translation>一行中属于上述文字系统的字母须达到的占比，0–1。通常为 0.5–0.9。</translation>
+    </message>
+    <message>
+        <source>Drop e&amp;xact duplicates</source>
+        <translation>删除完全重复项(&amp;X)</translation>
+    </message>
+    <message>
+        <source>Drop rows whose text (whitespace-normalised) repeats an earlier kept row. Usually on.</source>
+        <translation>丢弃文本（空白规范化后）与之前已保留的行重复的行。通常开启。</translation>
+    </message>
+    <message>
+        <source>Drop &amp;near duplicates</source>
+        <translation>删除近似重复项(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Drop rows whose MinHash Jaccard similarity to an earlier kept row reaches the threshold (slower: 128 permutations per row).</source>
+        <translation>丢弃与之前已保留的行的 MinHash Jaccard 相似度达到阈值的行（较慢：每行 128 次置换）。</translation>
+    </message>
+    <message>
+        <source>Jaccard similarity of character 5-gram sets that makes a near duplicate, strictly between 0 and 1. Typical 0.8–0.95 (default 0.9).</source>
+        <translation>判定为近似重复的字符 5-gram 集合 Jaccard 相似度，严格介于 0 和 1 之间。通常为 0.8–0.95（默认 0.9）。</translation>
+    </message>
+    <message>
+        <source>Compare case-&amp;folded</source>
+        <translation>忽略大小写比较(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Duplicates are compared ignoring letter case. Off by default.</source>
+        <translation>比较重复项时忽略字母大小写。默认关闭。</translation>
+    </message>
+    <message>
+        <source>Compared &amp;field:</source>
+        <translation>比较字段(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>the row&apos;s text by its schema</source>
+        <translation>按行格式取得的文本</translation>
+    </message>
+    <message>
+        <source>The string field whose text is filtered and compared; empty: the row&apos;s text by its schema (prompt and answer, messages...).</source>
+        <translation>对其文本进行筛选和比较的字符串字段；留空：按行格式取得的文本（提示词和回答、messages...）。</translation>
+    </message>
+    <message>
+        <source>%1: %2 is below the minimum length %3</source>
+        <translation>%1：%2 小于最小长度 %3</translation>
+    </message>
+    <message>
+        <source>%1: length limits in tokens need a tokenizer; add a model to the workspace or count characters</source>
+        <translation>%1：以词元计的长度限制需要分词器；请向工作区添加模型，或改为按字符计数</translation>
     </message>
 </context>
 <context>
@@ -1165,6 +1379,93 @@ value %6</source>
     </message>
 </context>
 <context>
+    <name>distillery::ui::DataActionDialog</name>
+    <message>
+        <source>Input: %1</source>
+        <translation>输入：%1</translation>
+    </message>
+    <message>
+        <source>Folder the splits are written to (train.jsonl, validation.jsonl, test.jsonl); proposed next to the input, never over an existing one.</source>
+        <translation>写入各划分的文件夹（train.jsonl、validation.jsonl、test.jsonl）；默认建议放在输入旁边，绝不会覆盖已有的文件夹。</translation>
+    </message>
+    <message>
+        <source>JSONL file to write; proposed next to the input, never over an existing file. The input is never modified.</source>
+        <translation>要写入的 JSONL 文件；默认建议放在输入旁边，绝不会覆盖已有文件。输入文件永远不会被修改。</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Choose a folder</source>
+        <translation>选择文件夹</translation>
+    </message>
+    <message>
+        <source>Choose a file</source>
+        <translation>选择文件</translation>
+    </message>
+    <message>
+        <source>Output folder</source>
+        <translation>输出文件夹</translation>
+    </message>
+    <message>
+        <source>Output file</source>
+        <translation>输出文件</translation>
+    </message>
+    <message>
+        <source>JSON Lines (*.jsonl)</source>
+        <translation>JSON Lines (*.jsonl)</translation>
+    </message>
+    <message>
+        <source>&amp;Output folder:</source>
+        <translation>输出文件夹(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>&amp;Output file:</source>
+        <translation>输出文件(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>Input &amp;format:</source>
+        <translation>输入格式(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>How the input is read; auto decides by the file&apos;s extension (.jsonl, .json, .csv, .tsv, .txt, a folder of text files). Usually auto.</source>
+        <translation>如何读取输入；auto 根据文件扩展名决定（.jsonl、.json、.csv、.tsv、.txt、包含文本文件的文件夹）。通常为 auto。</translation>
+    </message>
+    <message>
+        <source>&amp;Bad rows:</source>
+        <translation>错误行(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>An unreadable row is skipped and counted (skip, usual) or stops the job with its line (fail).</source>
+        <translation>无法读取的行会被跳过并计数（skip，常用），或使任务停止并报告其所在行（fail）。</translation>
+    </message>
+    <message>
+        <source>&amp;Run as job</source>
+        <translation>作为任务运行(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Queue the action on the workspace&apos;s job runner; it shows in the Jobs panel with its progress and log.</source>
+        <translation>将此操作加入工作区任务运行器的队列；它会连同进度和日志显示在“任务”面板中。</translation>
+    </message>
+    <message>
+        <source>output: choose where to write</source>
+        <translation>输出：请选择写入位置</translation>
+    </message>
+    <message>
+        <source>output: must differ from the input (the source is never modified)</source>
+        <translation>输出：必须与输入不同（源文件永远不会被修改）</translation>
+    </message>
+    <message>
+        <source>&amp;Threshold:</source>
+        <translation>阈值(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>data_op.threshold: %1 is outside (0, 1); the Jaccard similarity that makes a near duplicate lies strictly between 0 and 1 (typical 0.8–0.95)</source>
+        <translation>data_op.threshold：%1 不在 (0, 1) 范围内；判定为近似重复的 Jaccard 相似度严格介于 0 和 1 之间（通常为 0.8–0.95）</translation>
+    </message>
+</context>
+<context>
     <name>distillery::ui::DataPanel</name>
     <message>
         <source>&amp;Import…</source>
@@ -1173,18 +1474,6 @@ value %6</source>
     <message>
         <source>&amp;Statistics</source>
         <translation>统计(&amp;S)</translation>
-    </message>
-    <message>
-        <source>C&amp;lean</source>
-        <translation>清洗(&amp;L)</translation>
-    </message>
-    <message>
-        <source>&amp;Deduplicate</source>
-        <translation>去重(&amp;D)</translation>
-    </message>
-    <message>
-        <source>S&amp;plit</source>
-        <translation>划分(&amp;P)</translation>
     </message>
     <message>
         <source>Cancel</source>
@@ -1201,22 +1490,6 @@ value %6</source>
     <message>
         <source>Characters and tokens per row with a length histogram, as `distillery-cli data stats`.</source>
         <translation>每行的字符数和词元数及长度直方图，与 `distillery-cli data stats` 相同。</translation>
-    </message>
-    <message>
-        <source>Write a cleaned copy: empty rows, control characters and exact duplicates removed (`data clean` defaults).</source>
-        <translation>写出清洗后的副本：删除空行、控制字符和完全重复项（`data clean` 默认设置）。</translation>
-    </message>
-    <message>
-        <source>Write a copy without exact and near duplicates (MinHash, Jaccard ≥ 0.9), original order kept (`data dedup` defaults).</source>
-        <translation>写出去除完全重复和近似重复项（MinHash，Jaccard ≥ 0.9）的副本，保持原有顺序（`data dedup` 默认设置）。</translation>
-    </message>
-    <message>
-        <source>Split into train/validation/test (0.8/0.1/0.1, seed 0) with no near duplicates across splits (`data split` defaults).</source>
-        <translation>划分为训练/验证/测试集（0.8/0.1/0.1，种子 0），各划分之间无近似重复项（`data split` 默认设置）。</translation>
-    </message>
-    <message>
-        <source>Stop the running import, statistics or action (Esc); nothing half-written is kept.</source>
-        <translation>停止正在进行的导入、统计或操作（Esc）；不会保留写了一半的内容。</translation>
     </message>
     <message>
         <source>Model whose tokenizer counts tokens for the statistics; none counts characters only.</source>
@@ -1319,24 +1592,112 @@ value %6</source>
         <translation>正在统计 %1…</translation>
     </message>
     <message>
-        <source>Cleaning %1…</source>
-        <translation>正在清洗 %1…</translation>
-    </message>
-    <message>
-        <source>Deduplicating %1…</source>
-        <translation>正在去重 %1…</translation>
-    </message>
-    <message>
-        <source>Splitting %1…</source>
-        <translation>正在划分 %1…</translation>
-    </message>
-    <message>
         <source>%1 — all %2 rows, %3 bad rows skipped.</source>
         <translation>%1 — 共 %2 行，已跳过 %3 个错误行。</translation>
     </message>
     <message>
         <source>%1 — first %2 rows (%3 bad rows skipped); more load as you scroll.</source>
         <translation>%1 — 前 %2 行（已跳过 %3 个错误行）；滚动时加载更多。</translation>
+    </message>
+    <message>
+        <source>C&amp;lean…</source>
+        <translation>清洗(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>&amp;Deduplicate…</source>
+        <translation>去重(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>S&amp;plit…</source>
+        <translation>划分(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Generate…</source>
+        <translation>生成(&amp;G)…</translation>
+    </message>
+    <message>
+        <source>Write a cleaned copy (Unicode form, control characters, length and script filters, exact or near duplicates), as `data clean`, run as a job.</source>
+        <translation>写入清洗后的副本（Unicode 规范化形式、控制字符、长度和文字系统筛选、完全或近似重复项），与 `data clean` 相同，作为任务运行。</translation>
+    </message>
+    <message>
+        <source>Write a copy without exact and near duplicates (MinHash), original order kept, as `data dedup`, run as a job.</source>
+        <translation>写入去除了完全重复和近似重复项（MinHash）的副本，保持原有顺序，与 `data dedup` 相同，作为任务运行。</translation>
+    </message>
+    <message>
+        <source>Split into train/validation/test with no near duplicates across splits, optionally stratified, as `data split`, run as a job.</source>
+        <translation>划分为 train/validation/test，各划分之间不存在近似重复项，可选分层，与 `data split` 相同，作为任务运行。</translation>
+    </message>
+    <message>
+        <source>A teacher model answers each row&apos;s prompt into a messages dataset, as `data generate`, run as a job (resumable).</source>
+        <translation>由教师模型回答每一行的提示词，生成 messages 数据集，与 `data generate` 相同，作为任务运行（可续跑）。</translation>
+    </message>
+    <message>
+        <source>Stop the running import or statistics, or cancel the action&apos;s job (Esc); nothing half-written is kept.</source>
+        <translation>停止正在进行的导入或统计，或取消该操作的任务（Esc）；不会保留任何写了一半的内容。</translation>
+    </message>
+    <message>
+        <source>Open a workspace first: the actions run as jobs of its queue.</source>
+        <translation>请先打开工作区：这些操作将作为其队列中的任务运行。</translation>
+    </message>
+    <message>
+        <source>the %1 dialog</source>
+        <translation>“%1”对话框</translation>
+    </message>
+    <message>
+        <source>Clean</source>
+        <translation>清洗</translation>
+    </message>
+    <message>
+        <source>Deduplicate</source>
+        <translation>去重</translation>
+    </message>
+    <message>
+        <source>Split</source>
+        <translation>划分</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>%1 %2 — job #%3 %4</source>
+        <translation>%1 %2 — 任务 #%3 %4</translation>
+    </message>
+    <message>
+        <source>, %1 of %2</source>
+        <translation>，%1 / %2</translation>
+    </message>
+    <message>
+        <source>Also in the Jobs panel with its log.</source>
+        <translation>也会连同日志显示在“任务”面板中。</translation>
+    </message>
+    <message>
+        <source>%1 finished (job #%2): %3</source>
+        <translation>%1 已完成（任务 #%2）：%3</translation>
+    </message>
+    <message>
+        <source>%1 finished (job #%2); its output is not registered in this workspace.</source>
+        <translation>%1 已完成（任务 #%2）；其输出未在本工作区中登记。</translation>
+    </message>
+    <message>
+        <source>%1 cancelled (job #%2); the answers so far are kept in %3: generate into the same file to resume.</source>
+        <translation>%1 已取消（任务 #%2）；目前已生成的回答保存在 %3 中：生成到同一文件即可续跑。</translation>
+    </message>
+    <message>
+        <source>%1 cancelled (job #%2); nothing half-written was kept.</source>
+        <translation>%1 已取消（任务 #%2）；未保留任何写了一半的内容。</translation>
+    </message>
+    <message>
+        <source>job #%1 failed</source>
+        <translation>任务 #%1 失败</translation>
+    </message>
+    <message>
+        <source>%1 failed (job #%2).</source>
+        <translation>%1 失败（任务 #%2）。</translation>
+    </message>
+    <message>
+        <source>#%1 %2 (%3 rows)</source>
+        <translation>#%1 %2（%3 行）</translation>
     </message>
 </context>
 <context>
@@ -1377,6 +1738,61 @@ value %6</source>
     <message>
         <source>Path</source>
         <translation>路径</translation>
+    </message>
+</context>
+<context>
+    <name>distillery::ui::DedupDialog</name>
+    <message>
+        <source>Deduplicate a dataset</source>
+        <translation>数据集去重</translation>
+    </message>
+    <message>
+        <source>Compared &amp;field:</source>
+        <translation>比较字段(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>the row&apos;s text by its schema</source>
+        <translation>按行格式取得的文本</translation>
+    </message>
+    <message>
+        <source>The string field duplicates are compared by; empty: the row&apos;s text by its schema (prompt and answer, messages...).</source>
+        <translation>用于比较重复项的字符串字段；留空：按行格式取得的文本（提示词和回答、messages...）。</translation>
+    </message>
+    <message>
+        <source>Jaccard similarity of character 5-gram sets that makes a near duplicate, strictly between 0 and 1. Typical 0.8–0.95 (default 0.9).</source>
+        <translation>判定为近似重复的字符 5-gram 集合 Jaccard 相似度，严格介于 0 和 1 之间。通常为 0.8–0.95（默认 0.9）。</translation>
+    </message>
+    <message>
+        <source>&amp;Permutations:</source>
+        <translation>置换次数(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>MinHash permutations per row: more estimate the similarity better but cost time. Typical 64–256 (default 128).</source>
+        <translation>每行的 MinHash 置换次数：越多则相似度估计越准确，但越耗时。通常为 64–256（默认 128）。</translation>
+    </message>
+    <message>
+        <source>S&amp;hingle:</source>
+        <translation>分片(shingle)长度(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>Characters per shingle (any script, CJK included). Typical 3–9 (default 5).</source>
+        <translation>每个分片(shingle)的字符数（适用于任何文字系统，包括 CJK）。通常为 3–9（默认 5）。</translation>
+    </message>
+    <message>
+        <source>MinHash s&amp;eed:</source>
+        <translation>MinHash 随机种子(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>Seed of the MinHash permutations; the same seed gives the same result. Default 1.</source>
+        <translation>MinHash 置换的随机种子；相同的随机种子得到相同的结果。默认 1。</translation>
+    </message>
+    <message>
+        <source>Compare case-&amp;folded</source>
+        <translation>忽略大小写比较(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Duplicates are compared ignoring letter case. Off by default.</source>
+        <translation>比较重复项时忽略字母大小写。默认关闭。</translation>
     </message>
 </context>
 <context>
@@ -1525,6 +1941,197 @@ value %6</source>
         <source>row %1: the weight is not a number</source>
         <translation>第 %1 行：权重不是数字</translation>
     </message>
+    <message>
+        <source>Advanced: teacher logits ca&amp;che</source>
+        <translation>高级：教师模型 logits 缓存(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Runs the teacher once and reuses its top-k logits for every epoch and trial.</source>
+        <translation>只运行一次教师模型，并在每个轮次（epoch）和每次试验中复用其 top-k logits。</translation>
+    </message>
+    <message>
+        <source>Cache top-&amp;k:</source>
+        <translation>缓存 top-k(&amp;K)：</translation>
+    </message>
+    <message>
+        <source>Teacher logits kept per token in the cache (0: the teacher runs online every step); typical 32–128.</source>
+        <translation>缓存中每个词元保留的教师模型 logits 数量（0：每一步都在线运行教师模型）；通常为 32–128。</translation>
+    </message>
+    <message>
+        <source>Cache fol&amp;der:</source>
+        <translation>缓存文件夹(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>Folder the top-k cache is written to once and read back from; empty: under the job&apos;s output.</source>
+        <translation>top-k 缓存一次性写入并从中读回的文件夹；留空：位于任务输出目录下。</translation>
+    </message>
+</context>
+<context>
+    <name>distillery::ui::EvalSection</name>
+    <message>
+        <source>Label</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Model folder</source>
+        <translation>模型文件夹</translation>
+    </message>
+    <message>
+        <source>LoRA adapter (optional)</source>
+        <translation>LoRA 适配器（可选）</translation>
+    </message>
+    <message>
+        <source>The models every task is run on: a unique label (results are stored under it), a model folder (full precision or written by quantize) and optionally a LoRA adapter folder applied on top. Usually 2–5.</source>
+        <translation>运行每个评测任务的模型：唯一的标签（结果以其为名保存）、模型文件夹（全精度或由 quantize 写出）以及可选的、叠加在其上的 LoRA 适配器文件夹。通常为 2–5 个。</translation>
+    </message>
+    <message>
+        <source>From wor&amp;kspace</source>
+        <translation>从工作区(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Adds one of the models registered in the workspace (Models panel).</source>
+        <translation>添加已在工作区中登记的某个模型（“模型”面板）。</translation>
+    </message>
+    <message>
+        <source>Add &amp;folder…</source>
+        <translation>添加文件夹(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Adds a model folder (Hugging Face layout, or one written by quantize).</source>
+        <translation>添加模型文件夹（Hugging Face 布局，或由 quantize 写出的文件夹）。</translation>
+    </message>
+    <message>
+        <source>A&amp;dapter…</source>
+        <translation>适配器(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Sets the LoRA adapter folder of the selected model.</source>
+        <translation>设置所选模型的 LoRA 适配器文件夹。</translation>
+    </message>
+    <message>
+        <source>Remo&amp;ve</source>
+        <translation>移除(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Removes the selected model from the evaluation.</source>
+        <translation>从评估中移除所选模型。</translation>
+    </message>
+    <message>
+        <source>&amp;Models:</source>
+        <translation>模型(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>What is measured: perplexity and next-token accuracy over sliding windows, multiple-choice accuracy, generation scored by the metrics below (generation and multiple choice need a format with prompts).</source>
+        <translation>测量内容：滑动窗口上的困惑度和下一词元准确率、多项选择准确率、按下列指标评分的生成结果（生成和多项选择需要包含提示词的格式）。</translation>
+    </message>
+    <message>
+        <source>T&amp;asks:</source>
+        <translation>评测任务(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>Scores of the generated answers: exact_match and token_f1 (SQuAD), bleu (sacreBLEU 13a), chrf, rouge (ROUGE-1/2/L F). Usually all five.</source>
+        <translation>生成回答的评分：exact_match 和 token_f1（SQuAD）、bleu（sacreBLEU 13a）、chrf、rouge（ROUGE-1/2/L F）。通常五项全选。</translation>
+    </message>
+    <message>
+        <source>M&amp;etrics:</source>
+        <translation>指标(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>Max &amp;new tokens:</source>
+        <translation>最大新词元数(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>Generation: new tokens per answer at most (greedy), ≥ 1; typical 32–256.</source>
+        <translation>生成：每个回答最多生成的新词元数（贪心解码），≥ 1；通常为 32–256。</translation>
+    </message>
+    <message>
+        <source>Max sam&amp;ples:</source>
+        <translation>最大样本数(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Scores only the first N rows of the test set (0: all); typical 100–1000 for a quick look.</source>
+        <translation>仅对测试集的前 N 行评分（0：全部）；快速查看时通常为 100–1000。</translation>
+    </message>
+    <message>
+        <source>Window &amp;length:</source>
+        <translation>窗口长度(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Perplexity/accuracy: tokens per window, ≥ 2; typical 256–2048.</source>
+        <translation>困惑度/准确率：每个窗口的词元数，≥ 2；通常为 256–2048。</translation>
+    </message>
+    <message>
+        <source>Window st&amp;ride:</source>
+        <translation>窗口步幅(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>Perplexity/accuracy: tokens the window moves by, 1..window length; typical half the window.</source>
+        <translation>困惑度/准确率：窗口每次移动的词元数，取值 1..窗口长度；通常为窗口长度的一半。</translation>
+    </message>
+    <message>
+        <source>&amp;Choices field:</source>
+        <translation>选项字段(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>Multiple choice: the row field holding the candidate answers (a list of strings); usually choices.</source>
+        <translation>多项选择：存放候选答案（字符串列表）的行字段；通常为 choices。</translation>
+    </message>
+    <message>
+        <source>Ans&amp;wer field:</source>
+        <translation>答案字段(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>Multiple choice: the row field with the right answer (its 0-based index or its text); usually answer.</source>
+        <translation>多项选择：存放正确答案（从 0 开始的索引或答案文本）的行字段；通常为 answer。</translation>
+    </message>
+    <message>
+        <source>&amp;Baseline:</source>
+        <translation>基线(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>The reference model (one of the labels) others are compared with: KLD, same top-1, accuracy drop. None: no comparison.</source>
+        <translation>其他模型与之比较的参照模型（标签之一）：KLD、top-1 一致率、准确率下降。无：不进行比较。</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>Max accurac&amp;y drop:</source>
+        <translation>最大准确率下降(&amp;Y)：</translation>
+    </message>
+    <message>
+        <source>Pass rule against the baseline: accuracy may fall by at most this (absolute, 0–1); typical 0.02.</source>
+        <translation>相对基线的通过规则：准确率最多可下降此值（绝对值，0–1）；通常为 0.02。</translation>
+    </message>
+    <message>
+        <source>D&amp;type:</source>
+        <translation>数据类型(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>auto: float32 on the CPU, bfloat16 on CUDA.</source>
+        <translation>auto：CPU 上为 float32，CUDA 上为 bfloat16。</translation>
+    </message>
+    <message>
+        <source>No workspace is open.</source>
+        <translation>未打开工作区。</translation>
+    </message>
+    <message>
+        <source>No models registered (add them in the Models panel).</source>
+        <translation>未登记任何模型（请在“模型”面板中添加）。</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>%1 (%2, %3)</source>
+        <translation>%1（%2，%3）</translation>
+    </message>
+    <message>
+        <source>LoRA adapter folder</source>
+        <translation>LoRA 适配器文件夹</translation>
+    </message>
 </context>
 <context>
     <name>distillery::ui::EvaluationPanel</name>
@@ -1571,6 +2178,161 @@ value %6</source>
     <message>
         <source>(no answer)</source>
         <translation>（无答案）</translation>
+    </message>
+</context>
+<context>
+    <name>distillery::ui::GenerateDialog</name>
+    <message>
+        <source>Generate answers with a teacher</source>
+        <translation>用教师模型生成回答</translation>
+    </message>
+    <message>
+        <source>&amp;Teacher:</source>
+        <translation>教师模型(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>The model that answers each prompt with its chat template: one of the workspace&apos;s models, or a model folder (Hugging Face layout) chosen with Folder…</source>
+        <translation>使用其聊天模板回答每个提示词的模型：工作区中的某个模型，或通过“文件夹…”选择的模型文件夹（Hugging Face 布局）</translation>
+    </message>
+    <message>
+        <source>Folder…</source>
+        <translation>文件夹…</translation>
+    </message>
+    <message>
+        <source>&amp;Greedy decoding</source>
+        <translation>贪心解码(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Take the most likely token each step (deterministic; temperature, top-p and top-k unused; set the repetition penalty to 1 for plain greedy). Off: sampling.</source>
+        <translation>每一步取概率最高的词元（确定性；不使用温度、top-p 和 top-k；如需纯贪心解码，请将重复惩罚设为 1）。关闭：采样。</translation>
+    </message>
+    <message>
+        <source>Te&amp;mperature:</source>
+        <translation>温度(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>Divides the logits before sampling: lower is more focused, higher more varied. Must be above 0. Typical 0.5–1.0 (default 0.7).</source>
+        <translation>采样前用它除 logits：越低越集中，越高越多样。必须大于 0。通常为 0.5–1.0（默认 0.7）。</translation>
+    </message>
+    <message>
+        <source>Top-&amp;p:</source>
+        <translation>Top-p(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Sample among the most likely tokens up to this probability mass, in (0, 1]; 1 turns it off. Typical 0.8–0.95 (default 0.9).</source>
+        <translation>在累计概率达到此值的最可能词元中采样，取值范围 (0, 1]；1 表示关闭。通常为 0.8–0.95（默认 0.9）。</translation>
+    </message>
+    <message>
+        <source>Top-&amp;k:</source>
+        <translation>Top-k(&amp;K)：</translation>
+    </message>
+    <message>
+        <source>Sample among the K most likely tokens; 0 turns it off (default). Typical 20–100.</source>
+        <translation>在概率最高的 K 个词元中采样；0 表示关闭（默认）。通常为 20–100。</translation>
+    </message>
+    <message>
+        <source>Max &amp;new tokens:</source>
+        <translation>最大新词元数(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>Tokens per answer at most; longer answers are cut and counted as unfinished. Typical 128–1024 (default 512).</source>
+        <translation>每个回答最多的词元数；更长的回答会被截断并计为未完成。通常为 128–1024（默认 512）。</translation>
+    </message>
+    <message>
+        <source>&amp;Repetition penalty:</source>
+        <translation>重复惩罚(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>Divides the scores of tokens already in the row (prompt included); 1 turns it off. Must be above 0. Typical 1.0–1.3 (default 1.2).</source>
+        <translation>用它除已在该行中出现过的词元（包括提示词中的）的分数；1 表示关闭。必须大于 0。通常为 1.0–1.3（默认 1.2）。</translation>
+    </message>
+    <message>
+        <source>S&amp;eed:</source>
+        <translation>随机种子(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>Sampler seed: the same seed, teacher and prompts give the same answers. Default 0.</source>
+        <translation>采样器随机种子：相同的随机种子、教师模型和提示词会得到相同的回答。默认 0。</translation>
+    </message>
+    <message>
+        <source>&amp;Prompt field:</source>
+        <translation>提示词字段(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>the prompt by the row&apos;s schema</source>
+        <translation>按行格式取得的提示词</translation>
+    </message>
+    <message>
+        <source>The column that holds the prompt; empty: the prompt by the row&apos;s schema (prompt, instruction, the user turns of messages...).</source>
+        <translation>存放提示词的列；留空：按行格式取得的提示词（prompt、instruction、messages 中的用户轮次...）。</translation>
+    </message>
+    <message>
+        <source>Reference &amp;answer field:</source>
+        <translation>参考答案字段(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>With a prompt field: the column with a reference answer, if the dataset has one (it is replaced by the teacher&apos;s). Empty: the rows hold prompts only.</source>
+        <translation>设置了提示词字段时：存放参考答案的列（如果数据集中有的话；它会被教师模型的回答替换）。留空：各行只包含提示词。</translation>
+    </message>
+    <message>
+        <source>&amp;Batch:</source>
+        <translation>批大小(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>Prompts answered together (one KV cache, left padding). Typical 4–32 on a GPU, 1–8 on the CPU (default 8).</source>
+        <translation>一起回答的提示词数（共用一个 KV 缓存，左侧填充）。GPU 上通常为 4–32，CPU 上为 1–8（默认 8）。</translation>
+    </message>
+    <message>
+        <source>&amp;Limit:</source>
+        <translation>数量上限(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Answer only the first N prompts (0: all). Useful for a quick look before the full run.</source>
+        <translation>只回答前 N 个提示词（0：全部）。适合在完整运行前快速查看。</translation>
+    </message>
+    <message>
+        <source>&amp;Device:</source>
+        <translation>设备(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>Where the teacher runs: cpu, or cuda:N for a GPU the runtime reports.</source>
+        <translation>教师模型运行的位置：cpu，或运行时报告的 GPU 对应的 cuda:N。</translation>
+    </message>
+    <message>
+        <source>Teacher d&amp;type:</source>
+        <translation>教师模型数据类型(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>The teacher&apos;s weights in float32 (f32, exact, usual on the CPU) or bfloat16 (bf16, half the memory, for a GPU).</source>
+        <translation>教师模型权重使用 float32（f32，精确，CPU 上常用）或 bfloat16（bf16，内存减半，用于 GPU）。</translation>
+    </message>
+    <message>
+        <source>Teacher model folder</source>
+        <translation>教师模型文件夹</translation>
+    </message>
+    <message>
+        <source>teacher: choose a workspace model or a model folder</source>
+        <translation>教师模型：请选择工作区模型或模型文件夹</translation>
+    </message>
+    <message>
+        <source>teacher: %1 has no config.json (not a model folder)</source>
+        <translation>教师模型：%1 中没有 config.json（不是模型文件夹）</translation>
+    </message>
+    <message>
+        <source>%1: %2 must be above 0 (typical 0.5–1.0)</source>
+        <translation>%1：%2 必须大于 0（通常为 0.5–1.0）</translation>
+    </message>
+    <message>
+        <source>%1: %2 must be in (0, 1] (typical 0.8–0.95)</source>
+        <translation>%1：%2 必须在 (0, 1] 范围内（通常为 0.8–0.95）</translation>
+    </message>
+    <message>
+        <source>%1: %2 must be above 0 (1: off)</source>
+        <translation>%1：%2 必须大于 0（1：关闭）</translation>
     </message>
 </context>
 <context>
@@ -1627,10 +2389,6 @@ value %6</source>
         <translation>类型(&amp;K)：</translation>
     </message>
     <message>
-        <source>What the job trains: distillation from a teacher, LoRA adapters, or all (or some) weights of the student.</source>
-        <translation>任务训练的内容：从教师模型蒸馏、LoRA 适配器，或学生模型的全部（或部分）权重。</translation>
-    </message>
-    <message>
         <source>Distillation</source>
         <translation>蒸馏</translation>
     </message>
@@ -1669,10 +2427,6 @@ value %6</source>
     <message>
         <source>&amp;Output:</source>
         <translation>输出(&amp;O)：</translation>
-    </message>
-    <message>
-        <source>Folder for the trained model or adapter, metrics.jsonl, state.json and checkpoints.</source>
-        <translation>存放训练后的模型或适配器、metrics.jsonl、state.json 和检查点的文件夹。</translation>
     </message>
     <message>
         <source>&amp;Device:</source>
@@ -1911,14 +2665,6 @@ value %6</source>
         <translation>超参数搜索(&amp;W)</translation>
     </message>
     <message>
-        <source>Run as a s&amp;weep (one trial per combination)</source>
-        <translation>作为超参数搜索运行（每种组合一次试验）(&amp;W)</translation>
-    </message>
-    <message>
-        <source>Runs the job above once per value combination of the keys below, each trial a child job.</source>
-        <translation>对下方各键的每种取值组合运行一次上述任务，每次试验为一个子任务。</translation>
-    </message>
-    <message>
         <source>&amp;Method:</source>
         <translation>方法(&amp;M)：</translation>
     </message>
@@ -1949,10 +2695,6 @@ value %6</source>
     <message>
         <source>Values</source>
         <translation>取值</translation>
-    </message>
-    <message>
-        <source>One row per swept key (e.g. train.lr, lora.r, kd.temperature) with its comma-separated grid values (e.g. 1e-4, 3e-4).</source>
-        <translation>每行一个搜索键（例如 train.lr、lora.r、kd.temperature）及其以逗号分隔的网格取值（例如 1e-4, 3e-4）。</translation>
     </message>
     <message>
         <source>&amp;Parameters:</source>
@@ -2051,6 +2793,126 @@ value %6</source>
     <message>
         <source>Load job</source>
         <translation>加载任务</translation>
+    </message>
+    <message>
+        <source>Evaluation</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <source>T&amp;est set:</source>
+        <translation>测试集(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>Evaluation only: the dataset file the models are scored on (same formats).</source>
+        <translation>仅用于评估：对模型评分所用的数据集文件（格式相同）。</translation>
+    </message>
+    <message>
+        <source>Advanced: field &amp;names</source>
+        <translation>高级：字段名(&amp;N)</translation>
+    </message>
+    <message>
+        <source>For datasets whose columns are named differently from the format&apos;s fields.</source>
+        <translation>适用于列名与格式字段名不同的数据集。</translation>
+    </message>
+    <message>
+        <source>Schema field</source>
+        <translation>格式字段</translation>
+    </message>
+    <message>
+        <source>Source field</source>
+        <translation>源字段</translation>
+    </message>
+    <message>
+        <source>Reads a format&apos;s field from a differently named column, e.g. prompt ← question. Schema fields: text, instruction, input, output, messages, conversations, prompt, completion. Usually empty.</source>
+        <translation>从名称不同的列中读取格式字段，例如 prompt ← question。格式字段：text、instruction、input、output、messages、conversations、prompt、completion。通常留空。</translation>
+    </message>
+    <message>
+        <source>Field &amp;map:</source>
+        <translation>字段映射(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>Quantization-&amp;aware training:</source>
+        <translation>量化感知训练(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>Fake-quantizes the trained Linear weights in the forward pass so they survive quantize with that scheme (int4-gN: groups of N). Usually none; the scheme you will deploy.</source>
+        <translation>在前向传播中对训练的 Linear 权重进行伪量化，使其在用该方案 quantize 后仍保持效果（int4-gN：每 N 个一组）。通常为 none；否则选择你将部署的方案。</translation>
+    </message>
+    <message>
+        <source>Evaluat&amp;ion</source>
+        <translation>评估(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Run as a s&amp;weep (one trial per combination or TPE sample)</source>
+        <translation>作为超参数搜索运行（每个组合或每个 TPE 样本对应一次试验）(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Runs the job above once per value combination of the keys below (grid), or for the given number of trials sampled from their ranges (tpe); each trial is a child job.</source>
+        <translation>对下列键的每种取值组合各运行一次上方的任务（grid），或按给定次数从其取值范围中采样进行试验（tpe）；每次试验都是一个子任务。</translation>
+    </message>
+    <message>
+        <source>Min</source>
+        <translation>最小值</translation>
+    </message>
+    <message>
+        <source>Max</source>
+        <translation>最大值</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>对数</translation>
+    </message>
+    <message>
+        <source>Integer</source>
+        <translation>整数</translation>
+    </message>
+    <message>
+        <source>One row per swept key (e.g. train.lr, lora.r, kd.temperature): comma-separated values (grid, or TPE choices, e.g. 1e-4, 3e-4), or for tpe a range min..max instead (e.g. 1e-5..1e-3); Log samples the range on a log scale (min &gt; 0, usual for learning rates), Integer rounds the samples (ranks, steps).</source>
+        <translation>每个搜索键一行（例如 train.lr、lora.r、kd.temperature）：以逗号分隔的取值（grid，或 TPE 的候选值，例如 1e-4, 3e-4），或者对于 tpe 改为给出范围 min..max（例如 1e-5..1e-3）；“对数”表示在对数刻度上对范围采样（min &gt; 0，学习率常用），“整数”表示将采样值取整（秩、步数）。</translation>
+    </message>
+    <message>
+        <source>row %1: give values or a min..max range, not both</source>
+        <translation>第 %1 行：请给出取值或 min..max 范围，不能同时给出</translation>
+    </message>
+    <message>
+        <source>row %1: give values, or min and max</source>
+        <translation>第 %1 行：请给出取值，或最小值和最大值</translation>
+    </message>
+    <message>
+        <source>row %1: min &quot;%2&quot; is not a number</source>
+        <translation>第 %1 行：最小值“%2”不是数字</translation>
+    </message>
+    <message>
+        <source>row %1: max &quot;%2&quot; is not a number</source>
+        <translation>第 %1 行：最大值“%2”不是数字</translation>
+    </message>
+    <message>
+        <source>row %1: the schema field is empty</source>
+        <translation>第 %1 行：格式字段为空</translation>
+    </message>
+    <message>
+        <source>row %1: &quot;%2&quot; is mapped twice</source>
+        <translation>第 %1 行：“%2”被映射了两次</translation>
+    </message>
+    <message>
+        <source>%1: kind %2 is not edited in this form; run it with distillery-cli train.</source>
+        <translation>%1：类型 %2 无法在此表单中编辑；请使用 distillery-cli train 运行。</translation>
+    </message>
+    <message>
+        <source>What the job does: distillation from a teacher, LoRA adapters, all (or some) weights of the student, an evaluation of several models on a test set, or the quantization of a model folder.</source>
+        <translation>任务的内容：从教师模型蒸馏、LoRA 适配器、训练学生模型的全部（或部分）权重、在测试集上评估多个模型，或量化一个模型文件夹。</translation>
+    </message>
+    <message>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source>Folder for the trained model or adapter, metrics.jsonl, state.json and checkpoints (an evaluation: its results and per-sample outputs; a quantization: the quantized model).</source>
+        <translation>存放训练后的模型或适配器、metrics.jsonl、state.json 和检查点的文件夹（评估：其结果和逐样本输出；量化：量化后的模型）。</translation>
+    </message>
+    <message>
+        <source>&amp;Quantization</source>
+        <translation>量化(&amp;Q)</translation>
     </message>
 </context>
 <context>
@@ -2657,6 +3519,77 @@ value %6</source>
     <message>
         <source>%1 of %2 models keep the accuracy drop below %3 against the baseline.</source>
         <translation>%2 个模型中有 %1 个相对基线的准确率下降低于 %3。</translation>
+    </message>
+</context>
+<context>
+    <name>distillery::ui::QuantizeSection</name>
+    <message>
+        <source>&amp;Model:</source>
+        <translation>模型(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>The float model folder that is quantized (it is only read; the result goes to Output).</source>
+        <translation>要量化的浮点模型文件夹（只读取；结果写入“输出”）。</translation>
+    </message>
+    <message>
+        <source>&amp;Scheme:</source>
+        <translation>方案(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>int8: per-channel 8-bit weights; int4-gN: 4-bit weights in groups of N (smaller N: closer to float, larger file); f16/bf16: a plain half-precision export. Typical: int8 or int4-g32.</source>
+        <translation>int8：按通道的 8 位权重；int4-gN：按 N 个一组的 4 位权重（N 越小越接近浮点，文件越大）；f16/bf16：普通的半精度导出。常用：int8 或 int4-g32。</translation>
+    </message>
+    <message>
+        <source>&amp;Activations:</source>
+        <translation>激活(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>int8: also quantize the Linear inputs (W8A8, simulated) — int8/int4 schemes only. Usually none.</source>
+        <translation>int8：同时量化 Linear 的输入（W8A8，模拟）——仅限 int8/int4 方案。通常为 none。</translation>
+    </message>
+    <message>
+        <source>A&amp;dapter:</source>
+        <translation>适配器(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>Optional PEFT LoRA adapter folder merged into the model before quantizing (no fidelity check then).</source>
+        <translation>可选的 PEFT LoRA 适配器文件夹，在量化前合并进模型（此时不做保真度检查）。</translation>
+    </message>
+    <message>
+        <source>Fidelity check against the float model (optional)</source>
+        <translation>与浮点模型对比的保真度检查（可选）</translation>
+    </message>
+    <message>
+        <source>&amp;Test rows:</source>
+        <translation>测试行(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Dataset of {&quot;text&quot;} rows on which the quantized model is compared with the float one (KLD, same top-1, perplexity ratio); empty: no check.</source>
+        <translation>由 {&quot;text&quot;} 行组成的数据集，用来比较量化模型与浮点模型（KLD、top-1 一致率、困惑度比）；留空：不检查。</translation>
+    </message>
+    <message>
+        <source>&amp;Window length:</source>
+        <translation>窗口长度(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>Tokens per window of the check, ≥ 2 and at most the model&apos;s max_position_embeddings; typical 256–2048.</source>
+        <translation>检查时每个窗口的词元数，≥ 2 且不超过模型的 max_position_embeddings；常用 256–2048。</translation>
+    </message>
+    <message>
+        <source>Window st&amp;ride:</source>
+        <translation>窗口步长(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>Tokens the window moves by, 1..window length; typical half the window.</source>
+        <translation>窗口每次移动的词元数，1..窗口长度；通常为窗口的一半。</translation>
+    </message>
+    <message>
+        <source>Max sam&amp;ples:</source>
+        <translation>最多样本数(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Checks only the first N rows (0: all); typical 100–1000.</source>
+        <translation>只检查前 N 行（0：全部）；常用 100–1000。</translation>
     </message>
 </context>
 <context>
@@ -3641,6 +4574,77 @@ value %6</source>
     <message>
         <source>Largest gaps — %1</source>
         <translation>最大差距 — %1</translation>
+    </message>
+</context>
+<context>
+    <name>distillery::ui::SplitDialog</name>
+    <message>
+        <source>Split a dataset</source>
+        <translation>划分数据集</translation>
+    </message>
+    <message>
+        <source>T&amp;rain share:</source>
+        <translation>训练集占比(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>Share of the rows for training, 0–1; the three shares sum to 1. Typical 0.8–0.95.</source>
+        <translation>用于训练的行所占比例，0–1；三个占比之和为 1。通常为 0.8–0.95。</translation>
+    </message>
+    <message>
+        <source>&amp;Validation share:</source>
+        <translation>验证集占比(&amp;V)：</translation>
+    </message>
+    <message>
+        <source>Share of the rows for validation during training, 0–1. Typical 0.05–0.1.</source>
+        <translation>训练期间用于验证的行所占比例，0–1。通常为 0.05–0.1。</translation>
+    </message>
+    <message>
+        <source>T&amp;est share:</source>
+        <translation>测试集占比(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>Share of the rows held out for evaluation, 0–1 (0: no test split). Typical 0.05–0.1.</source>
+        <translation>留出用于评估的行所占比例，0–1（0：不划分测试集）。通常为 0.05–0.1。</translation>
+    </message>
+    <message>
+        <source>&amp;Seed:</source>
+        <translation>随机种子(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>Shuffle seed: the same seed and input give the same splits. Default 0.</source>
+        <translation>打乱顺序的随机种子：相同的随机种子和输入得到相同的划分。默认 0。</translation>
+    </message>
+    <message>
+        <source>Stra&amp;tify by:</source>
+        <translation>分层依据(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>A field whose values (a label, a source) are each split by the ratios, so every split holds them in the same proportions; none: one shuffle of all rows.</source>
+        <translation>按比例分别划分该字段的每个取值（标签、来源等），使每个划分中各取值的比例相同；无：对所有行整体打乱一次。</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Rows at least this similar (Jaccard of character 5-grams, strictly between 0 and 1) land in the same split, so near duplicates never leak from train into test. Typical 0.8–0.95 (default 0.9).</source>
+        <translation>相似度至少为此值（字符 5-gram 的 Jaccard 相似度，严格介于 0 和 1 之间）的行会被分到同一划分，使近似重复项不会从训练集泄漏到测试集。通常为 0.8–0.95（默认 0.9）。</translation>
+    </message>
+    <message>
+        <source>Compared &amp;field:</source>
+        <translation>比较字段(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>the row&apos;s text by its schema</source>
+        <translation>按行格式取得的文本</translation>
+    </message>
+    <message>
+        <source>The string field near duplicates are found by; empty: the row&apos;s text by its schema.</source>
+        <translation>用于查找近似重复项的字符串字段；留空：按行格式取得的文本。</translation>
+    </message>
+    <message>
+        <source>data_op.ratios: %1 + %2 + %3 = %4; the train, validation and test shares must sum to 1</source>
+        <translation>data_op.ratios：%1 + %2 + %3 = %4；训练集、验证集和测试集占比之和必须为 1</translation>
     </message>
 </context>
 <context>
