@@ -187,6 +187,9 @@ qint64 AuditLog::append(const QString& action, const AuditObject& object, const 
         q.addBindValue(v);
       sql::exec(store_, q, QStringLiteral("cannot append to the audit trail (%1)").arg(action));
     }
+    // The chain's head, kept beside it in the same transaction: rows deleted from the end leave no gap and no
+    // broken link, only a head that names a row no longer there (see verify()).
+    store_.setMeta(QString::fromLatin1(audit::kHeadKey), QStringLiteral("%1 %2").arg(e.id).arg(e.hash));
     if (own) {
       QSqlQuery commit(db);
       if (!commit.exec(QStringLiteral("COMMIT"))) sql::fail(store_, QStringLiteral("cannot commit the audit row"), commit);
@@ -266,6 +269,31 @@ AuditVerdict AuditLog::verify() const {
     prevHash = e.hash;
     ++expectedId;
     ++v.rows;
+  }
+  // The head recorded by the last append. Older than the last row: rows were added another way (not an append),
+  // nothing to compare. Past the last row: rows were deleted from the end. The last row itself with another hash:
+  // it was replaced.
+  const QStringList head = store_.meta(QString::fromLatin1(audit::kHeadKey)).split(QLatin1Char(' '));
+  const qint64 lastId = expectedId - 1;
+  if (head.size() == 2) {
+    const qint64 headId = head[0].toLongLong();
+    if (headId > lastId) {
+      v.ok = false;
+      v.badId = lastId + 1;
+      v.check = QStringLiteral("truncated");
+      const QString what = headId == lastId + 1
+                               ? QStringLiteral("row %1 was deleted from the end").arg(headId)
+                               : QStringLiteral("row %1 to row %2 were deleted from the end")
+                                     .arg(lastId + 1)
+                                     .arg(headId);
+      v.detail = what + QStringLiteral(": the last append recorded row %1 as the chain's head").arg(headId);
+    } else if (headId == lastId && head[1] != prevHash) {
+      v.ok = false;
+      v.badId = lastId;
+      v.check = QStringLiteral("head");
+      v.detail = QStringLiteral("row %1 is not the row last appended (its hash %2, the recorded head %3): the row "
+                                "was replaced").arg(lastId).arg(prevHash, head[1]);
+    }
   }
   return v;
 }

@@ -3,7 +3,7 @@
 //
 //   AuditLog log(workspace.store());
 //   log.append(QStringLiteral("model.added"), {QStringLiteral("model"), path}, {{"role", "teacher"}});
-//   AuditVerdict v = log.verify();        // v.ok, or v.badId and v.check ("content_hash", "prev_link", "id_gap")
+//   AuditVerdict v = log.verify();  // v.ok, or v.badId and v.check (content_hash, prev_link, id_gap, truncated, head)
 //
 // Each row's hash is SHA-256 (lower-case hex) over its canonical serialisation: the fields id, time, user, action,
 // object_kind, object_id, params, prev_hash in this order, each written as a netstring "<UTF-8 byte
@@ -45,7 +45,7 @@ struct AuditVerdict {
   bool ok = true;
   qint64 rows = 0;     // rows checked
   qint64 badId = 0;    // first broken row (0 when ok)
-  QString check;       // content_hash | prev_link | id_gap
+  QString check;       // content_hash | prev_link | id_gap | truncated (rows deleted from the end) | head
   QString detail;      // a sentence for people
   QJsonObject toJson() const;
 };
@@ -64,6 +64,9 @@ struct AuditFilter {
 
 namespace audit {
 inline constexpr const char* kGenesis = "0000000000000000000000000000000000000000000000000000000000000000";
+// workspace-table key holding the chain's head ("<id> <hash>" of the last appended row), written with each append so
+// verify() notices rows deleted from the end of the chain.
+inline constexpr const char* kHeadKey = "audit_head";
 // The bytes hashed for a row (see the header comment).
 QByteArray canonical(const AuditEntry& e);
 // SHA-256 hex of canonical(e).

@@ -80,6 +80,9 @@ void loadReferenceChain(const Store& store) {
       q.addBindValue(r.value(QLatin1String(k)).toString());
     QVERIFY(q.exec());
   }
+  // The head an append would have recorded after these rows.
+  store.setMeta(QString::fromLatin1(audit::kHeadKey),
+                QStringLiteral("5 %1").arg(rows.last().toObject().value("hash").toString()));
 }
 
 QStringList actions(const Store& store) {
@@ -161,6 +164,11 @@ class TestAudit : public QObject {
     // Row 3 renumbered to 2 after deleting 2 (ids contiguous again): its id is inside its hash.
     QTest::newRow("renumbered row") << "DELETE FROM audit WHERE id = 2; UPDATE audit SET id = 2 WHERE id = 3"
                                     << qint64(2) << "prev_link";
+    // Rows deleted from the end leave no gap and no broken link: the head recorded by the last append names them.
+    QTest::newRow("deleted last row") << "DELETE FROM audit WHERE id = 5" << qint64(5) << "truncated";
+    QTest::newRow("deleted last two rows") << "DELETE FROM audit WHERE id >= 4" << qint64(4) << "truncated";
+    // The last row replaced by another with a recomputed hash: the head still holds the original's hash.
+    QTest::newRow("last row rehashed") << "REHASH 5" << qint64(5) << "head";
     // A forger who rewrites row 3 and recomputes its hash still breaks row 4's link.
     QTest::newRow("modified and rehashed") << "REHASH 3" << qint64(4) << "prev_link";
   }
@@ -172,12 +180,13 @@ class TestAudit : public QObject {
     QTemporaryDir dir;
     const Workspace ws = Workspace::init(dir.filePath("ws"));
     loadReferenceChain(ws.store());
-    if (sql == QLatin1String("REHASH 3")) {
-      AuditEntry e = AuditLog(ws.store()).list({.offset = 2, .limit = 1}).front();
-      QCOMPARE(e.id, qint64(3));
+    if (sql.startsWith(QLatin1String("REHASH "))) {
+      const qint64 id = sql.mid(7).toLongLong();
+      AuditEntry e = AuditLog(ws.store()).list({.offset = int(id - 1), .limit = 1}).front();
+      QCOMPARE(e.id, id);
       e.objectId = QStringLiteral("/data/other.jsonl");
-      execSql(ws.store(), QStringLiteral("UPDATE audit SET object_id = '%1', hash = '%2' WHERE id = 3")
-                              .arg(e.objectId, audit::entryHash(e)));
+      execSql(ws.store(), QStringLiteral("UPDATE audit SET object_id = '%1', hash = '%2' WHERE id = %3")
+                              .arg(e.objectId, audit::entryHash(e)).arg(id));
     } else if (sql == QLatin1String("SWAP 2 3")) {
       const std::vector<AuditEntry> rows = AuditLog(ws.store()).list({.offset = 1, .limit = 2});
       execSql(ws.store(), QStringLiteral("DELETE FROM audit WHERE id IN (2, 3)"));
