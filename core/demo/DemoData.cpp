@@ -39,20 +39,28 @@ QString plural(const QString& w) {
   return w + QLatin1Char('s');
 }
 
-// The three relations of the task, as (prompt, completion).
-QList<QPair<QString, QString>> rowsFor(const QString& raw) {
+// The three relations of the task, as (relation, prompt, completion). The relation is kept as a row field so the
+// Evaluation and Compare panels have something to slice the demo's scores by.
+struct DemoRow {
+  QString relation, prompt, completion;
+};
+QList<DemoRow> rowsFor(const QString& raw) {
   const QString w = QString(raw).replace(QLatin1Char('_'), QLatin1Char(' '));
-  return {{QStringLiteral("Q: plural of %1\nA:").arg(w), QLatin1Char(' ') + plural(w)},
-          {QStringLiteral("Q: upper case of %1\nA:").arg(w), QLatin1Char(' ') + w.toUpper()},
-          {QStringLiteral("Q: first letter of %1\nA:").arg(w), QLatin1Char(' ') + w.left(1)}};
+  return {{QStringLiteral("plural"), QStringLiteral("Q: plural of %1\nA:").arg(w), QLatin1Char(' ') + plural(w)},
+          {QStringLiteral("upper_case"), QStringLiteral("Q: upper case of %1\nA:").arg(w),
+           QLatin1Char(' ') + w.toUpper()},
+          {QStringLiteral("first_letter"), QStringLiteral("Q: first letter of %1\nA:").arg(w),
+           QLatin1Char(' ') + w.left(1)}};
 }
 
 int writeRows(const QString& path, const QStringList& words) {
   QByteArray out;
   int rows = 0;
   for (const QString& w : words)
-    for (const auto& [prompt, completion] : rowsFor(w)) {
-      out += QJsonDocument(QJsonObject{{QStringLiteral("prompt"), prompt}, {QStringLiteral("completion"), completion}})
+    for (const DemoRow& r : rowsFor(w)) {
+      out += QJsonDocument(QJsonObject{{QStringLiteral("prompt"), r.prompt},
+                                       {QStringLiteral("completion"), r.completion},
+                                       {QStringLiteral("relation"), r.relation}})
                  .toJson(QJsonDocument::Compact) +
              '\n';
       ++rows;
